@@ -1,0 +1,83 @@
+// The store's connection to ClickHouse, speaking to both 18.16 and current servers:
+// - inserts and DDL go through @clickhouse/client, configured so that only what 18.16 understands
+//   goes on the wire: no session_id, no query parameters, no HTTP compression
+//   (enable_http_compression is never set, wait_end_of_query never sent), and the only setting,
+//   input_format_skip_unknown_fields on inserts, exists in both; its logging is off — errors are
+//   classified and thrown by us (errors.ts), since it cannot parse 18.16's error format anyway;
+// - SELECTs go through HttpReader (http-reader.ts: the client costs ~1.8 ms more per request);
+// - every failure becomes UnavailableError (retryable) or ClickHouseQueryError.
+import { createClient, ClickHouseLogLevel, type ClickHouseClient } from '@clickhouse/client';
+import { classifyError } from './errors.ts';
+import { HttpReader } from './http-reader.ts';
+
+export interface ConnectionOptions {
+  /** http(s)://host:port of the ClickHouse HTTP interface. */
+  url: string;
+  username?: string;
+  password?: string;
+  /** Per request, ms (default 30 000). */
+  requestTimeoutMs?: number;
+  /** Sockets kept to the server (default 10). */
+  maxOpenConnections?: number;
+}
+
+export class Connection {
+  private readonly client: ClickHouseClient;
+  private readonly reader: HttpReader;
+
+  constructor(options: ConnectionOptions) {
+    this.reader = new HttpReader(options);
+    this.client = createClient({
+      url: options.url,
+      username: options.username ?? 'default',
+      password: options.password ?? '',
+      request_timeout: options.requestTimeoutMs ?? 30_000,
+      max_open_connections: options.maxOpenConnections ?? 10,
+      compression: { request: false, response: false },
+      application: 'ordertrace',
+      log: { level: ClickHouseLogLevel.OFF },
+      // 18.16 closes idle keep-alive connections after 3 s; drop ours before that.
+      keep_alive: { enabled: true, idle_socket_ttl: 2_000 },
+    });
+  }
+
+  /** Rows of a SELECT as objects (JSONEachRow; 64-bit integers arrive as decimal strings). */
+  rows<T>(sql: string, what: string): Promise<T[]> {
+    return this.reader.rows<T>(sql, what);
+  }
+
+  /** A statement without a result (DDL, ALTER). */
+  async command(sql: string, what: string): Promise<void> {
+    try {
+      await this.client.command({ query: sql });
+    } catch (error) {
+      throw classifyError(error, what);
+    }
+  }
+
+  /** INSERT INTO `table` FORMAT JSONEachRow with the rows; `table` must already be a qualified, quoted name. */
+  async insert(table: string, rows: readonly object[], what: string): Promise<void> {
+    if (rows.length === 0) return;
+    try {
+      await this.client.insert({
+        table,
+        values: rows as object[],
+        format: 'JSONEachRow',
+        clickhouse_settings: { input_format_skip_unknown_fields: 1 },
+      });
+    } catch (error) {
+      throw classifyError(error, what);
+    }
+  }
+
+  /** True when the server answers /ping. */
+  async ping(): Promise<boolean> {
+    const result = await this.client.ping();
+    return result.success;
+  }
+
+  async close(): Promise<void> {
+    this.reader.close();
+    await this.client.close();
+  }
+}

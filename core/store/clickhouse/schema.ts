@@ -1,0 +1,237 @@
+// Tables of the ClickHouse store and the versioned migrations that create them.
+//
+// Every data table is a MergeTree partitioned by `day` (UInt32 days since the epoch, UTC, of the
+// record's own time), so retention is `ALTER TABLE … DROP PARTITION <day>` on every version, and
+// every table's rows of one day go together (a trace's lookup rows die with its spans).
+//
+//   spans   ORDER BY (service, start_ns), granularity 1024. Search by service + time reads only that
+//           service's granules in the time range. A span is columns for what queries filter/sort on
+//           plus `body` (JSON of the rest, resource and scope included; LZ4/ZSTD squeeze the repeated
+//           resource text since rows of a service sit together) and `attrs`: the span's and its
+//           resource's attributes as JSON ["key","string form"] pairs, so an attribute filter is
+//           an exact `has(attrs, …)`.
+//   logs    the same shape, ORDER BY (service, time_ns); `body_lower` is the body's text form
+//           lower-cased by JavaScript at write time, so `q` is an exact position() test.
+//   events  order events, ORDER BY (order_id, time_ns, event_id), granularity 256.
+//   lookup  (k, kind) → where to read, ORDER BY (k, kind), granularity 256 (one small granule per part):
+//             TRACE_SPANS / TRACE_LOGS  trace ID → (day, service, [lo, hi] time range) of its rows,
+//                                       one row per cluster of nearby records per write;
+//             ORDER_TRACE               order ID → trace ID;
+//             ORDER_LOGS                order ID → ranges of its untraced logs;
+//             ORDER_EVENTS              order ID → a day holding its events;
+//             KEY_ORDER                 business key or trace ID → order ID.
+//   operations  (service, kind, name): span names per service, and log-only services (tiny).
+//
+// Why this and not spans ORDER BY trace_id: the sparse primary index (one mark per granule) makes a
+// point lookup cost one granule per part, whatever the key — what matters is how many parts and
+// granules a lookup touches and what search needs. Ordering spans by (service, time) serves search
+// directly, and a lookup of a trace becomes "read these (service, time range)s of these days, keep
+// trace_id = X" (PREWHERE): a few granules per range, in the right partitions only, instead of
+// a second, trace-ordered copy of every span. Lookups are 2–3 round trips (lookup → spans/logs).
+//
+// Version gating (version.ts): LowCardinality for service/name, codecs, bloom-filter skip indexes
+// on trace_id and attrs, and a TTL (when retentionDays is set) are added only when the server has
+// them; 18.16 gets the portable DDL. Migrations are idempotent (IF NOT EXISTS), so two processes
+// starting at once both succeed; schema_migrations records what ran.
+import type { ServerCaps } from './version.ts';
+import { identifier } from './sql.ts';
+
+export const Table = {
+  spans: 'spans',
+  logs: 'logs',
+  events: 'events',
+  lookup: 'lookup',
+  operations: 'operations',
+  migrations: 'schema_migrations',
+} as const;
+
+/** Tables partitioned by day (retention drops their partitions). */
+export const DAY_TABLES = [Table.spans, Table.logs, Table.events, Table.lookup, Table.operations] as const;
+export type DayTable = (typeof DAY_TABLES)[number];
+
+export const LookupKind = {
+  TRACE_SPANS: 1,
+  TRACE_LOGS: 2,
+  ORDER_TRACE: 3,
+  ORDER_LOGS: 4,
+  ORDER_EVENTS: 5,
+  KEY_ORDER: 6,
+} as const;
+
+export const OperationKind = { SPAN: 0, LOG_SERVICE: 1 } as const;
+
+export interface SchemaContext {
+  database: string;
+  caps: ServerCaps;
+  /** Only on servers with TTL: parts older than this many days are dropped by the server too. */
+  retentionDays?: number;
+}
+
+export interface Migration {
+  version: number;
+  description: string;
+  /** Idempotent statements (each must be safe to run twice, and by two processes at once). */
+  statements(ctx: SchemaContext): string[];
+}
+
+/** `db`.`table` */
+export function qualified(database: string, table: string): string {
+  return `${identifier(database)}.${identifier(table)}`;
+}
+
+interface ColumnOptions {
+  lowCardinality?: boolean;
+  codec?: string;
+}
+
+function column(ctx: SchemaContext, name: string, type: string, options: ColumnOptions = {}): string {
+  const t = options.lowCardinality && ctx.caps.lowCardinality ? `LowCardinality(${type})` : type;
+  const codec = options.codec && ctx.caps.codecs ? ` CODEC(${options.codec})` : '';
+  return `${name} ${t}${codec}`;
+}
+
+interface TableSpec {
+  table: DayTable;
+  columns: string[];
+  /** Skip indexes, used when the server has them. */
+  indexes?: string[];
+  engine?: string;
+  orderBy: string;
+  granularity: number;
+}
+
+function createDayTable(ctx: SchemaContext, spec: TableSpec): string {
+  const parts = [...spec.columns];
+  if (ctx.caps.skipIndexes) parts.push(...(spec.indexes ?? []));
+  const days = ctx.retentionDays;
+  const ttl =
+    ctx.caps.ttl && days !== undefined
+      ? ` TTL toDate('1970-01-01') + toIntervalDay(day) + toIntervalDay(${checkDays(days)})`
+      : '';
+  const settings = [`index_granularity = ${spec.granularity}`];
+  if (ttl) settings.push('ttl_only_drop_parts = 1');
+  return (
+    `CREATE TABLE IF NOT EXISTS ${qualified(ctx.database, spec.table)} (${parts.join(', ')}) ` +
+    `ENGINE = ${spec.engine ?? 'MergeTree'} PARTITION BY day ORDER BY ${spec.orderBy}${ttl} SETTINGS ${settings.join(', ')}`
+  );
+}
+
+function checkDays(days: number): number {
+  if (!Number.isInteger(days) || days < 1 || days > 36_500) throw new RangeError(`retentionDays must be an integer 1..36500, got ${days}`);
+  return days;
+}
+
+function spansTable(ctx: SchemaContext): string {
+  const c = (name: string, type: string, o?: ColumnOptions) => column(ctx, name, type, o);
+  return createDayTable(ctx, {
+    table: Table.spans,
+    columns: [
+      c('day', 'UInt32'),
+      c('start_ns', 'UInt64', { codec: 'Delta, ZSTD(1)' }),
+      c('dur_ns', 'Int64', { codec: 'ZSTD(1)' }),
+      c('service', 'String', { lowCardinality: true }),
+      c('name', 'String', { lowCardinality: true }),
+      c('status', 'UInt8'),
+      c('trace_id', 'String', { codec: 'ZSTD(1)' }),
+      c('span_id', 'String', { codec: 'ZSTD(1)' }),
+      c('order_id', 'String', { codec: 'ZSTD(1)' }),
+      c('attrs', 'Array(String)', { codec: 'ZSTD(1)' }),
+      c('body', 'String', { codec: 'ZSTD(1)' }),
+    ],
+    indexes: ['INDEX trace_bf trace_id TYPE bloom_filter(0.001) GRANULARITY 1', 'INDEX attrs_bf attrs TYPE bloom_filter(0.01) GRANULARITY 4'],
+    orderBy: '(service, start_ns)',
+    granularity: 1024,
+  });
+}
+
+function logsTable(ctx: SchemaContext): string {
+  const c = (name: string, type: string, o?: ColumnOptions) => column(ctx, name, type, o);
+  return createDayTable(ctx, {
+    table: Table.logs,
+    columns: [
+      c('day', 'UInt32'),
+      c('time_ns', 'UInt64', { codec: 'Delta, ZSTD(1)' }),
+      c('service', 'String', { lowCardinality: true }),
+      c('severity', 'Int32'),
+      c('trace_id', 'String', { codec: 'ZSTD(1)' }),
+      c('span_id', 'String', { codec: 'ZSTD(1)' }),
+      c('log_id', 'String', { codec: 'ZSTD(1)' }),
+      c('order_id', 'String', { codec: 'ZSTD(1)' }),
+      c('attrs', 'Array(String)', { codec: 'ZSTD(1)' }),
+      c('body_lower', 'String', { codec: 'ZSTD(1)' }),
+      c('body', 'String', { codec: 'ZSTD(1)' }),
+    ],
+    indexes: ['INDEX trace_bf trace_id TYPE bloom_filter(0.001) GRANULARITY 1', 'INDEX attrs_bf attrs TYPE bloom_filter(0.01) GRANULARITY 4'],
+    orderBy: '(service, time_ns)',
+    granularity: 1024,
+  });
+}
+
+function eventsTable(ctx: SchemaContext): string {
+  const c = (name: string, type: string, o?: ColumnOptions) => column(ctx, name, type, o);
+  return createDayTable(ctx, {
+    table: Table.events,
+    columns: [
+      c('day', 'UInt32'),
+      c('order_id', 'String'),
+      c('time_ns', 'UInt64'),
+      c('event_id', 'String'),
+      c('body', 'String', { codec: 'ZSTD(1)' }),
+    ],
+    orderBy: '(order_id, time_ns, event_id)',
+    granularity: 256,
+  });
+}
+
+function lookupTable(ctx: SchemaContext): string {
+  const c = (name: string, type: string, o?: ColumnOptions) => column(ctx, name, type, o);
+  return createDayTable(ctx, {
+    table: Table.lookup,
+    columns: [
+      c('day', 'UInt32'),
+      c('k', 'String'),
+      c('kind', 'UInt8'),
+      c('target', 'String'),
+      c('service', 'String', { lowCardinality: true }),
+      c('lo', 'UInt64'),
+      c('hi', 'UInt64'),
+    ],
+    orderBy: '(k, kind)',
+    granularity: 256,
+  });
+}
+
+function operationsTable(ctx: SchemaContext): string {
+  const c = (name: string, type: string, o?: ColumnOptions) => column(ctx, name, type, o);
+  return createDayTable(ctx, {
+    table: Table.operations,
+    columns: [c('day', 'UInt32'), c('service', 'String'), c('kind', 'UInt8'), c('name', 'String')],
+    engine: 'ReplacingMergeTree',
+    orderBy: '(service, kind, name)',
+    granularity: 1024,
+  });
+}
+
+/** Run before any migration: the database and the migrations ledger. */
+export function bootstrapStatements(ctx: SchemaContext): string[] {
+  return [
+    `CREATE DATABASE IF NOT EXISTS ${identifier(ctx.database)}`,
+    `CREATE TABLE IF NOT EXISTS ${qualified(ctx.database, Table.migrations)} ` +
+      `(version UInt32, description String, applied_at_ms UInt64, server_version String) ENGINE = MergeTree ORDER BY version`,
+  ];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'spans, logs, events, lookup and operations tables',
+    statements: (ctx) => [spansTable(ctx), logsTable(ctx), eventsTable(ctx), lookupTable(ctx), operationsTable(ctx)],
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Every DDL statement init() may run, in order (for the chDB check). */
+export function allDdl(ctx: SchemaContext): string[] {
+  return [...bootstrapStatements(ctx), ...MIGRATIONS.flatMap((m) => m.statements(ctx))];
+}

@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# Real ClickHouse for development and CI, without Docker or systemd.
+#
+#   deploy/dev/clickhouse.sh install   apt-get install Debian's clickhouse-server/-client (18.16), idempotent
+#   deploy/dev/clickhouse.sh start     run a project-local server in the background, wait for /ping
+#   deploy/dev/clickhouse.sh stop      stop it and wait until its ports are closed
+#   deploy/dev/clickhouse.sh restart   stop + start (same data)
+#   deploy/dev/clickhouse.sh status    exit 0 if it answers /ping, 1 otherwise
+#   deploy/dev/clickhouse.sh client [ARGS]  clickhouse-client connected to it (e.g. --query 'SELECT 1')
+#   deploy/dev/clickhouse.sh logs [N]  tail the server logs
+#   deploy/dev/clickhouse.sh wipe      delete the runtime dir (data, logs, config); server must be stopped
+#
+# Env: ORDERTRACE_DEV_RUN_DIR (base runtime dir, default <repo>/.deploy-run; ClickHouse uses ./clickhouse),
+#      CLICKHOUSE_HTTP_PORT (18123), CLICKHOUSE_TCP_PORT (19000), CLICKHOUSE_START_TIMEOUT (60),
+#      CLICKHOUSE_LOG_LEVEL (information).
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+LOG_TAG=clickhouse
+
+CH_RUN="$RUN_BASE/clickhouse"
+CH_ETC="$CH_RUN/etc"
+CH_DATA="$CH_RUN/data"
+CH_LOGS="$CH_RUN/log"
+CH_PIDFILE="$CH_RUN/clickhouse-server.pid"
+CH_HTTP_PORT="${CLICKHOUSE_HTTP_PORT:-18123}"
+CH_TCP_PORT="${CLICKHOUSE_TCP_PORT:-19000}"
+CH_START_TIMEOUT="${CLICKHOUSE_START_TIMEOUT:-60}"
+CH_LOG_LEVEL="${CLICKHOUSE_LOG_LEVEL:-information}"
+CH_SERVER_BIN=/usr/sbin/clickhouse-server   # from Debian's clickhouse-server package
+CH_CLIENT_BIN=/usr/bin/clickhouse-client
+
+ch_installed() { [ -x "$CH_SERVER_BIN" ] && [ -x "$CH_CLIENT_BIN" ]; }
+
+# HTTP GET http://127.0.0.1:PORT/PATH; prints the body. curl if present, else bash /dev/tcp.
+http_get() {
+  local path="$1"
+  if command -v curl >/dev/null 2>&1; then
+    curl -fsS --max-time 3 "http://127.0.0.1:$CH_HTTP_PORT$path" 2>/dev/null
+  else
+    (
+      exec 3<>"/dev/tcp/127.0.0.1/$CH_HTTP_PORT" || exit 1
+      printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$path" >&3
+      timeout 3 cat <&3 | sed '1,/^\r$/d'
+    ) 2>/dev/null
+  fi
+}
+ping_ok() { [ "$(http_get /ping || true)" = "Ok." ]; }
+
+# The distro package's own service (user "clickhouse", /etc/clickhouse-server/config.xml,
+# ports 8123/9000). Our server runs as root, so --user distinguishes the two.
+system_service_running() {
+  start-stop-daemon --status --user clickhouse --exec "$CH_SERVER_BIN" >/dev/null 2>&1
+}
+stop_system_service() {
+  if system_service_running; then
+    log "the package's own clickhouse-server service is running (ports 8123/9000): stopping it"
+    start-stop-daemon --stop --quiet --retry=TERM/30/KILL/5 --user clickhouse --exec "$CH_SERVER_BIN" || true
+  fi
+}
+
+cmd_install() {
+  local t0; t0="$(now_ms)"
+  if ch_installed; then
+    log "already installed: $(dpkg-query -W -f='${Package} ${Version}' clickhouse-server 2>/dev/null || echo "$CH_SERVER_BIN")"
+    stop_system_service
+    return 0
+  fi
+  [ "$(id -u)" = 0 ] || die "install needs root (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  # Fresh images often ship without package lists.
+  local policy_out; policy_out="$(apt-cache policy clickhouse-server 2>/dev/null || true)"
+  if ! grep -q 'Candidate: [0-9]' <<<"$policy_out"; then
+    log "apt-get update"
+    apt-get update -q >/dev/null
+  fi
+  # The package's postinst runs `invoke-rc.d clickhouse-server start` (SysV script) and fails the
+  # install if that fails. A policy-rc.d that exits 101 makes invoke-rc.d skip starting services.
+  # Keep an existing policy-rc.d (container images ship one with `exit 101`), else add one temporarily.
+  local policy=/usr/sbin/policy-rc.d added_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# temporary, added by ordertrace deploy/dev/clickhouse.sh\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    added_policy=1
+    # shellcheck disable=SC2064
+    trap "rm -f '$policy'" EXIT
+  fi
+  log "apt-get install clickhouse-server clickhouse-client"
+  apt-get install -y -q --no-install-recommends \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+    clickhouse-server clickhouse-client tzdata >/dev/null
+  if [ "$added_policy" = 1 ]; then rm -f "$policy"; trap - EXIT; fi
+  # Whatever the policy, never leave the distro service running on the default ports.
+  stop_system_service
+  ch_installed || die "install finished but $CH_SERVER_BIN / $CH_CLIENT_BIN are missing"
+  log "installed $(dpkg-query -W -f='${Version}' clickhouse-server) in $(elapsed "$t0")"
+}
+
+write_config() {
+  mkdir -p "$CH_ETC" "$CH_DATA/tmp" "$CH_DATA/user_files" "$CH_DATA/format_schemas" "$CH_LOGS"
+  # ClickHouse 18.16 format: <yandex> root, users in a separate file (users_config, relative to
+  # this file). No <interserver_http_port>: interserver HTTP (replication) stays disabled.
+  # No "incl=" attributes, so no /etc/metrika.xml lookups.
+  cat >"$CH_ETC/config.xml" <<EOF
+<?xml version="1.0"?>
+<!-- Generated by deploy/dev/clickhouse.sh; rewritten on every start. Do not edit. -->
+<yandex>
+    <logger>
+        <level>$CH_LOG_LEVEL</level>
+        <log>$CH_LOGS/clickhouse-server.log</log>
+        <errorlog>$CH_LOGS/clickhouse-server.err.log</errorlog>
+        <size>100M</size>
+        <count>3</count>
+    </logger>
+    <listen_host>127.0.0.1</listen_host>
+    <http_port>$CH_HTTP_PORT</http_port>
+    <tcp_port>$CH_TCP_PORT</tcp_port>
+    <max_connections>1024</max_connections>
+    <keep_alive_timeout>3</keep_alive_timeout>
+    <max_concurrent_queries>100</max_concurrent_queries>
+    <uncompressed_cache_size>268435456</uncompressed_cache_size>
+    <mark_cache_size>536870912</mark_cache_size>
+    <path>$CH_DATA/</path>
+    <tmp_path>$CH_DATA/tmp/</tmp_path>
+    <user_files_path>$CH_DATA/user_files/</user_files_path>
+    <format_schema_path>$CH_DATA/format_schemas/</format_schema_path>
+    <users_config>users.xml</users_config>
+    <default_profile>default</default_profile>
+    <default_database>default</default_database>
+    <timezone>UTC</timezone>
+    <mlock_executable>false</mlock_executable>
+    <builtin_dictionaries_reload_interval>3600</builtin_dictionaries_reload_interval>
+    <max_session_timeout>3600</max_session_timeout>
+    <default_session_timeout>60</default_session_timeout>
+    <query_log>
+        <database>system</database>
+        <table>query_log</table>
+        <partition_by>toYYYYMM(event_date)</partition_by>
+        <flush_interval_milliseconds>7500</flush_interval_milliseconds>
+    </query_log>
+</yandex>
+EOF
+  cat >"$CH_ETC/users.xml" <<'EOF'
+<?xml version="1.0"?>
+<!-- Generated by deploy/dev/clickhouse.sh. User "default", no password, localhost only. -->
+<yandex>
+    <profiles>
+        <default>
+            <max_memory_usage>4000000000</max_memory_usage>
+            <use_uncompressed_cache>0</use_uncompressed_cache>
+            <load_balancing>random</load_balancing>
+        </default>
+    </profiles>
+    <users>
+        <default>
+            <password></password>
+            <networks>
+                <ip>127.0.0.1</ip>
+                <ip>::1</ip>
+            </networks>
+            <profile>default</profile>
+            <quota>default</quota>
+        </default>
+    </users>
+    <quotas>
+        <default>
+            <interval>
+                <duration>3600</duration>
+                <queries>0</queries>
+                <errors>0</errors>
+                <result_rows>0</result_rows>
+                <read_rows>0</read_rows>
+                <execution_time>0</execution_time>
+            </interval>
+        </default>
+    </quotas>
+</yandex>
+EOF
+}
+
+cmd_start() {
+  local t0 pid; t0="$(now_ms)"
+  ch_installed || die "not installed: run deploy/dev/clickhouse.sh install"
+  if pid="$(read_pid "$CH_PIDFILE" "$CH_ETC/config.xml")"; then
+    if ping_ok; then log "already running (pid $pid) on http 127.0.0.1:$CH_HTTP_PORT, native $CH_TCP_PORT"; return 0; fi
+    log "pid $pid is alive but /ping does not answer yet: waiting"
+  else
+    for p in "$CH_HTTP_PORT" "$CH_TCP_PORT"; do
+      port_open "$p" && die "port 127.0.0.1:$p is already in use by another process (set CLICKHOUSE_HTTP_PORT / CLICKHOUSE_TCP_PORT)"
+    done
+    write_config
+    # setsid: own session, so a Ctrl-C / process-group kill of the caller does not reach it.
+    # Runs in the foreground (no --daemon) from ClickHouse's point of view; $! is the server.
+    setsid "$CH_SERVER_BIN" --config-file="$CH_ETC/config.xml" \
+      >>"$CH_LOGS/stdout.log" 2>&1 </dev/null &
+    pid=$!
+    echo "$pid" >"$CH_PIDFILE"
+    log "started pid $pid (config $CH_ETC/config.xml)"
+  fi
+  local deadline=$(( $(date +%s) + CH_START_TIMEOUT ))
+  until ping_ok; do
+    if ! pid_alive "$pid"; then
+      log "server exited during startup"
+      tail_log "$CH_LOGS/clickhouse-server.err.log" 40; tail_log "$CH_LOGS/stdout.log" 40
+      rm -f "$CH_PIDFILE"; exit 1
+    fi
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      log "no 'Ok.' from http://127.0.0.1:$CH_HTTP_PORT/ping after ${CH_START_TIMEOUT}s"
+      tail_log "$CH_LOGS/clickhouse-server.log" 60; tail_log "$CH_LOGS/stdout.log" 20
+      log "stopping the unready server (pid $pid)"
+      stop_pid "$pid" clickhouse-server 10; rm -f "$CH_PIDFILE"
+      exit 1
+    fi
+    sleep 0.2
+  done
+  log "ready in $(elapsed "$t0"): http://127.0.0.1:$CH_HTTP_PORT (native 127.0.0.1:$CH_TCP_PORT), version $(http_get '/?query=SELECT%20version()' || echo '?')"
+}
+
+cmd_stop() {
+  local pid
+  if pid="$(read_pid "$CH_PIDFILE" "$CH_ETC/config.xml")"; then
+    log "stopping pid $pid"
+    stop_pid "$pid" clickhouse-server "${CLICKHOUSE_STOP_TIMEOUT:-30}"
+  else
+    log "not running (no live pid in $CH_PIDFILE)"
+  fi
+  rm -f "$CH_PIDFILE"
+  for p in "$CH_HTTP_PORT" "$CH_TCP_PORT"; do
+    wait_port_closed "$p" 15 || die "port $p still open after stop (another process listens there?)"
+  done
+  log "stopped"
+}
+
+cmd_status() {
+  local pid
+  if ping_ok; then
+    pid="$(read_pid "$CH_PIDFILE" "$CH_ETC/config.xml" || echo '?')"
+    echo "clickhouse: up (pid $pid) http=127.0.0.1:$CH_HTTP_PORT native=127.0.0.1:$CH_TCP_PORT run_dir=$CH_RUN"
+    return 0
+  fi
+  echo "clickhouse: down (http=127.0.0.1:$CH_HTTP_PORT run_dir=$CH_RUN)"
+  return 1
+}
+
+case "${1:-}" in
+  install) cmd_install ;;
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  restart) cmd_stop; cmd_start ;;
+  status) cmd_status ;;
+  client) shift; exec "$CH_CLIENT_BIN" --host 127.0.0.1 --port "$CH_TCP_PORT" "$@" ;;
+  logs) tail -n "${2:-50}" "$CH_LOGS/clickhouse-server.log" "$CH_LOGS/clickhouse-server.err.log" "$CH_LOGS/stdout.log" 2>/dev/null || true ;;
+  wipe)
+    read_pid "$CH_PIDFILE" "$CH_ETC/config.xml" >/dev/null && die "running: stop it first"
+    rm -rf "$CH_RUN"; log "removed $CH_RUN" ;;
+  *) usage; exit 2 ;;
+esac
