@@ -16,6 +16,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     spans: { type: 'string', default: '512' },
     requests: { type: 'string', default: '64' },
+    profile: { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
@@ -30,8 +31,10 @@ const baseMs = Date.now() - 60_000;
 const bodies = Array.from({ length: Number(values.requests) }, (_, i) => Buffer.from(buildTraceRequest(i, spansPerRequest, baseMs)));
 console.log(`request size ≈ ${(bodies[0]!.length / 1024).toFixed(0)} KiB`);
 
+// --profile DIR writes a V8 CPU profile of the server (open in Chrome DevTools, or summarise with bench/profile-top.ts).
+const profileArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
 const server = spawn(process.execPath, [
-  'cli/main.ts', 'start', '--no-demo', '--data-dir', dataDir, '--otlp-port', String(otlpPort), '--http-port', String(httpPort),
+  ...profileArgs, 'cli/main.ts', 'start', '--no-demo', '--data-dir', dataDir, '--otlp-port', String(otlpPort), '--http-port', String(httpPort),
   '--otlp-grpc-port', '0', '--log-level', 'warn', '--durability', 'full',
 ], { stdio: ['ignore', 'inherit', 'inherit'] });
 
@@ -88,8 +91,13 @@ try {
   const drain = (performance.now() - drainStart) / 1000;
   console.log(`ingester backlog drained ${drain.toFixed(1)} s after the load stopped → end-to-end ≈ ${Math.round(acked / (elapsed + drain)).toLocaleString('en')} spans/s stored`);
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
+  if (server.exitCode === null) {
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    const forced = setTimeout(() => server.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(forced);
+  }
   agent.destroy();
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -1,80 +1,149 @@
-// The only place that chooses implementations: all-in-one mode wires the SQLite store and the
-// in-process bus into the collector, ingester and query API, in one process.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { Topics } from '../core/bus/bus.ts';
-import { SqliteBus } from '../core/bus/sqlite-bus.ts';
+// Wires each command from the settings: backends come from openBus()/openStore() (backends.ts, the only
+// place choosing implementations), roles from serve.ts. All-in-one runs the three roles in one process.
+import type { Bus } from '../core/bus/bus.ts';
 import { loadDomainConfig } from '../core/domain-config.ts';
 import type { Settings } from '../core/settings.ts';
-import { SqliteStore } from '../core/store/sqlite-store.ts';
-import { startCollectorGrpc, type RunningGrpc } from '../collector/grpc.ts';
-import { buildCollectorHttp } from '../collector/http.ts';
-import { startIngester } from '../collector/ingester.ts';
-import { CollectorMetrics } from '../collector/metrics.ts';
-import { IngestPipeline } from '../collector/pipeline.ts';
-import { buildQueryApi } from '../query-api/app.ts';
+import type { Store } from '../core/store/store.ts';
+import { allOf, busProbe, storeProbe } from '../collector/health.ts';
+import { INGESTER_GROUP, type IngesterOptions, type RunningIngester } from '../collector/ingester.ts';
+import { checkBackendSettings, openBus, openStore, type BusSettings, type StoreSettings } from './backends.ts';
+import { serveCollector, serveIngester, serveQueryApi, startRetentionSweep, type Logger } from './serve.ts';
 
-export type AllInOneSettings = Settings<
-  'host' | 'httpPort' | 'otlpPort' | 'otlpGrpcPort' | 'dataDir' | 'durability' | 'retentionDays' | 'maxBodyMiB' | 'config' | 'logLevel'
->;
+export { openBus, openStore } from './backends.ts';
 
-export interface RunningAllInOne {
-  httpPort: number;
-  otlpPort: number;
-  otlpGrpcPort: number | null;
+type Common = Settings<'host' | 'config' | 'logLevel'>;
+export type CollectorSettings = Common & BusSettings & Settings<'otlpPort' | 'otlpGrpcPort' | 'maxBodyMiB'>;
+export type IngesterSettings = Common & BusSettings & StoreSettings & Settings<'metricsPort'>;
+export type QueryApiSettings = Common & StoreSettings & Settings<'httpPort'>;
+export type AllInOneSettings = Common & BusSettings & StoreSettings & Settings<'httpPort' | 'otlpPort' | 'otlpGrpcPort' | 'maxBodyMiB'>;
+
+/** Tuning the settings table does not expose (tests use a fresh group and a short linger). */
+export type IngesterTuning = Pick<IngesterOptions, 'groupId' | 'lingerMs' | 'maxWriteRecords' | 'onError'>;
+
+export interface Running {
   stop(): Promise<void>;
 }
 
-const PARTITIONS = 8;
-const RETENTION_SWEEP_MS = 10 * 60_000;
+const loggerFor = (level: Common['logLevel']): Logger => (level === 'silent' ? false : { level });
 
-async function listen(app: FastifyInstance, host: string, port: number): Promise<number> {
-  await app.listen({ host, port });
-  const address = app.server.address();
-  return typeof address === 'object' && address ? address.port : port;
+async function closeQuietly(...resources: Array<Bus | Store | null>): Promise<void> {
+  for (const resource of resources) await resource?.close().catch(() => undefined);
 }
 
-export async function startAllInOne(settings: AllInOneSettings): Promise<RunningAllInOne> {
+export async function startCollector(settings: CollectorSettings): Promise<Running & { otlpPort: number; otlpGrpcPort: number | null }> {
+  checkBackendSettings(settings);
   const domain = loadDomainConfig(settings.config);
-  mkdirSync(settings.dataDir, { recursive: true });
-  const logger = settings.logLevel === 'silent' ? false : { level: settings.logLevel };
-
-  const bus = await SqliteBus.open({ path: join(settings.dataDir, 'bus.sqlite'), durability: settings.durability });
-  await bus.ensureTopics(Object.values(Topics).map((name) => ({ name, partitions: PARTITIONS })));
-  const store = await SqliteStore.open({ dataDir: settings.dataDir, durability: settings.durability, keyAttributes: domain.keyAttributes });
-
-  const metrics = new CollectorMetrics();
-  const pipeline = new IngestPipeline({ bus, metrics, keyAttributes: domain.keyAttributes, spanNameEvents: domain.spanNameEvents });
-  const maxBodyBytes = Math.round(settings.maxBodyMiB * 1024 * 1024);
-  const collector = buildCollectorHttp({ pipeline, metrics, maxBodyBytes, logger });
-  const ingester = await startIngester({ bus, store });
-  const queryApi = buildQueryApi({ store, stages: domain.stages, keyAttributes: domain.keyAttributes, logger });
-
-  const otlpPort = await listen(collector, settings.host, settings.otlpPort);
-  let grpc: RunningGrpc | null = null;
-  if (settings.otlpGrpcPort !== 0) {
-    grpc = await startCollectorGrpc({ pipeline, metrics, maxBodyBytes, host: settings.host, port: settings.otlpGrpcPort });
+  const bus = await openBus(settings, 'ordertrace-collector');
+  try {
+    const collector = await serveCollector({ ...settings, bus, domain, logger: loggerFor(settings.logLevel), ready: busProbe(bus, INGESTER_GROUP) });
+    return {
+      otlpPort: collector.otlpPort,
+      otlpGrpcPort: collector.otlpGrpcPort,
+      async stop() {
+        await collector.close();
+        await bus.close();
+      },
+    };
+  } catch (error) {
+    await closeQuietly(bus);
+    throw error;
   }
-  const httpPort = await listen(queryApi, settings.host, settings.httpPort);
+}
 
-  const sweep = () => store.deleteBefore(Date.now() - settings.retentionDays * 86_400_000).catch(() => undefined);
-  void sweep();
-  const retention = setInterval(sweep, RETENTION_SWEEP_MS);
-  retention.unref();
+export async function startIngesterService(
+  settings: IngesterSettings,
+  tuning: IngesterTuning = {},
+): Promise<Running & { metricsPort: number; ingester: RunningIngester }> {
+  checkBackendSettings(settings);
+  const domain = loadDomainConfig(settings.config);
+  const bus = await openBus(settings, 'ordertrace-ingester');
+  let store: Store | null = null;
+  try {
+    store = await openStore(settings, domain.keyAttributes);
+    const groupId = tuning.groupId ?? INGESTER_GROUP;
+    const served = await serveIngester({
+      ...tuning, bus, store, groupId,
+      ready: allOf(busProbe(bus, groupId), storeProbe(store)),
+      status: { host: settings.host, port: settings.metricsPort, logger: loggerFor(settings.logLevel) },
+    });
+    const ingester = served.ingester;
+    const stopSweep = startRetentionSweep(store, settings.retentionDays);
+    const opened = store;
+    return {
+      metricsPort: served.metricsPort!,
+      ingester,
+      async stop() {
+        stopSweep();
+        await served.close();
+        await bus.close();
+        await opened.close();
+      },
+    };
+  } catch (error) {
+    await closeQuietly(bus, store);
+    throw error;
+  }
+}
 
-  return {
-    httpPort,
-    otlpPort,
-    otlpGrpcPort: grpc?.port ?? null,
-    async stop() {
-      clearInterval(retention);
-      await collector.close();
-      await grpc?.close();
-      await queryApi.close();
-      await ingester.stop();
-      await bus.close();
-      await store.close();
-    },
-  };
+export async function startQueryApi(settings: QueryApiSettings): Promise<Running & { httpPort: number }> {
+  checkBackendSettings(settings);
+  const domain = loadDomainConfig(settings.config);
+  const store = await openStore(settings, domain.keyAttributes);
+  try {
+    const api = await serveQueryApi({ store, domain, host: settings.host, httpPort: settings.httpPort, logger: loggerFor(settings.logLevel) });
+    return {
+      httpPort: api.httpPort,
+      async stop() {
+        await api.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await closeQuietly(store);
+    throw error;
+  }
+}
+
+export interface RunningAllInOne extends Running {
+  httpPort: number;
+  otlpPort: number;
+  otlpGrpcPort: number | null;
+}
+
+/** Collector, ingester and query API in one process over one bus and one store. */
+export async function startAllInOne(settings: AllInOneSettings, tuning: IngesterTuning = {}): Promise<RunningAllInOne> {
+  checkBackendSettings(settings);
+  const domain = loadDomainConfig(settings.config);
+  const logger = loggerFor(settings.logLevel);
+  const bus = await openBus(settings);
+  let store: Store | null = null;
+  const stops: Array<() => Promise<void> | void> = [];
+  try {
+    store = await openStore(settings, domain.keyAttributes);
+    const groupId = tuning.groupId ?? INGESTER_GROUP;
+    const ready = allOf(busProbe(bus, groupId), storeProbe(store));
+    const { ingester, close: closeIngester } = await serveIngester({ ...tuning, bus, store, groupId, ready });
+    stops.push(closeIngester);
+    const collector = await serveCollector({ ...settings, bus, domain, logger, ready, extraMetrics: () => ingester.renderMetrics() });
+    stops.push(() => collector.close());
+    const api = await serveQueryApi({ store, domain, host: settings.host, httpPort: settings.httpPort, logger });
+    stops.push(() => api.close());
+    stops.push(startRetentionSweep(store, settings.retentionDays));
+    const opened = store;
+    return {
+      httpPort: api.httpPort,
+      otlpPort: collector.otlpPort,
+      otlpGrpcPort: collector.otlpGrpcPort,
+      async stop() {
+        // Receivers first, then the ingester (drains its batch), then the backends.
+        for (const stop of stops.reverse()) await stop();
+        await bus.close();
+        await opened.close();
+      },
+    };
+  } catch (error) {
+    for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
+    await closeQuietly(bus, store);
+    throw error;
+  }
 }

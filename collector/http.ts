@@ -18,6 +18,7 @@ import {
 } from '../core/otlp/index.ts';
 import type { CollectorMetrics } from './metrics.ts';
 import { parseEventsBody, toOrderEvents } from './order-event-input.ts';
+import { PROMETHEUS_CONTENT_TYPE } from './prometheus.ts';
 import type { IngestPipeline } from './pipeline.ts';
 
 const gunzipAsync = promisify(gunzip);
@@ -30,6 +31,8 @@ export interface CollectorHttpOptions {
   logger?: boolean | object;
   /** Answers /readyz: true when the bus takes writes. */
   ready?: () => Promise<boolean>;
+  /** Body of /metrics (default: the collector's counters; all-in-one appends the ingester's). */
+  metricsText?: () => Promise<string>;
 }
 
 /** OTLP routes answer errors as google.rpc.Status ('json' | 'proto'); /v1/events as {code, message} ('plain'). */
@@ -143,6 +146,7 @@ export function buildCollectorHttp(options: CollectorHttpOptions): FastifyInstan
     const ready = options.ready ? await options.ready() : true;
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
   });
-  app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(options.metrics.render()));
+  const metricsText = options.metricsText ?? (async () => options.metrics.render());
+  app.get('/metrics', async (_request, reply) => reply.type(PROMETHEUS_CONTENT_TYPE).send(await metricsText()));
   return app;
 }

@@ -1,13 +1,16 @@
-// The production store: ClickHouse over HTTP (@clickhouse/client), on 18.16 and current servers.
+// The production store: ClickHouse over HTTP, on 18.16 and current servers.
 //
 // Layout, lookups and version gating: clickhouse/schema.ts. Query texts: clickhouse/queries.ts.
-// Errors: clickhouse/errors.ts (retryable → UnavailableError). Literals: clickhouse/sql.ts.
+// Searches: clickhouse/search.ts. Errors: clickhouse/errors.ts (retryable → UnavailableError).
+// Literals: clickhouse/sql.ts. Transport: clickhouse/connection.ts.
 //
 // De-duplication: plain MergeTree keeps every inserted row and ReplacingMergeTree merges only
-// eventually, so duplicates are removed at query time in every read: one row per span
-// (trace_id, span_id), per log (log_id), per order event (event_id), and lookup rows are merged in
-// JavaScript. Idempotent writes are therefore plain inserts; a redelivered batch costs disk until
-// its day is dropped, never correctness.
+// eventually, so duplicates are removed at query time in every read. Searches keep one row per
+// (time, trace+span ID) / (time, log ID) in SQL (LIMIT 1 BY) before ORDER BY … LIMIT and the cursor;
+// events one per event ID (LIMIT 1 BY event_id); point reads (trace, order) fetch `body` alone and
+// keep one record per trace+span ID / log ID here; lookup rows are merged here too. Idempotent
+// writes are therefore plain inserts; a redelivered batch costs disk until its day is dropped, never
+// correctness.
 //
 // Writes: one INSERT … FORMAT JSONEachRow per table per write (the caller batches): the data tables
 // first, then the lookup/operations rows that point at them, so a failed write that is retried
@@ -15,7 +18,16 @@
 import { OrdertraceError, UnavailableError } from '../errors.ts';
 import type { LogRecord, OrderEvent, Span } from '../model.ts';
 import { Connection, type ConnectionOptions } from './clickhouse/connection.ts';
-import { linkTag, lookupRows, operationRows, operationTag, WrittenCache, type LookupRow } from './clickhouse/lookup-rows.ts';
+import {
+  decodeLookup,
+  linkTag,
+  lookupRows,
+  operationRows,
+  operationTag,
+  WrittenCache,
+  type LookupEntry,
+  type LookupRow,
+} from './clickhouse/lookup-rows.ts';
 import { migrate } from './clickhouse/migrate.ts';
 import {
   countInDaysQuery,
@@ -57,25 +69,13 @@ export interface ClickHouseStoreOptions extends ConnectionOptions {
 /** Trace IDs per lookup/read query. */
 const TRACES_PER_QUERY = 200;
 
-interface LookupRead {
-  k: string;
-  kind: number;
-  day: number;
-  target: string;
-  service: string;
-  lo: string;
-  hi: string;
-}
-
 const ORDER_KINDS: ReadonlySet<number> = new Set([LookupKind.ORDER_TRACE, LookupKind.ORDER_LOGS, LookupKind.ORDER_EVENTS]);
 const TRACE_KINDS: ReadonlySet<number> = new Set([LookupKind.TRACE_SPANS, LookupKind.TRACE_LOGS]);
+const TRACE_LOG_KINDS: ReadonlySet<number> = new Set([LookupKind.TRACE_LOGS]);
+const RESOLVE_KINDS: ReadonlySet<number> = new Set([...ORDER_KINDS, LookupKind.KEY_ORDER]);
 
-function normalizeLookup(row: LookupRead): LookupRead {
-  return { ...row, kind: Number(row.kind), day: Number(row.day) };
-}
-
-function toRange(row: LookupRead): TimeRange {
-  return { day: Number(row.day), service: row.service, lo: String(row.lo), hi: String(row.hi) };
+function toRange(row: LookupEntry): TimeRange {
+  return { day: row.day, service: row.service, lo: row.lo, hi: row.hi };
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -184,15 +184,17 @@ export class ClickHouseStore implements Store {
 
   // ---------------------------------------------------------------- point reads
 
-  private lookup(keys: string[], kinds: number[], what: string): Promise<LookupRead[]> {
-    if (keys.length === 0) return Promise.resolve([]);
-    return Promise.all(chunks(keys, TRACES_PER_QUERY).map((part) => this.conn.rows<LookupRead>(lookupQuery(this.db, part, kinds), what))).then(
-      (parts) => parts.flat().map(normalizeLookup),
+  /** Lookup rows of the keys, of the given kinds. */
+  private async lookup(keys: string[], kinds: ReadonlySet<number>, what: string): Promise<LookupEntry[]> {
+    if (keys.length === 0) return [];
+    const parts = await Promise.all(
+      chunks(keys, TRACES_PER_QUERY).map((part) => this.conn.rows<{ k: string; v: string }>(lookupQuery(this.db, part), what)),
     );
+    return parts.flat().map(decodeLookup).filter((r) => kinds.has(r.kind));
   }
 
   /** Spans (kind TRACE_SPANS rows) and logs (TRACE_LOGS rows) of traces, from their lookup rows. */
-  private async traceRecords(rows: LookupRead[], what: string): Promise<{ spans: Span[]; logs: LogRecord[] }> {
+  private async traceRecords(rows: LookupEntry[], what: string): Promise<{ spans: Span[]; logs: LogRecord[] }> {
     const spanRanges = new Map<string, TimeRange[]>();
     const logRanges = new Map<string, TimeRange[]>();
     for (const row of rows) {
@@ -234,7 +236,7 @@ export class ClickHouseStore implements Store {
   async getTrace(traceId: string): Promise<TraceRecords | null> {
     this.ready();
     if (!traceId) return null;
-    const rows = await this.lookup([traceId], [LookupKind.TRACE_SPANS, LookupKind.TRACE_LOGS], 'getTrace');
+    const rows = await this.lookup([traceId], TRACE_KINDS, 'getTrace');
     const { spans, logs } = await this.traceRecords(rows, 'getTrace');
     if (spans.length === 0 && logs.length === 0) return null;
     return { traceId, spans: sortSpans(spans), logs: sortLogs(logs) };
@@ -243,11 +245,7 @@ export class ClickHouseStore implements Store {
   async resolveOrderKey(key: string): Promise<string | null> {
     this.ready();
     if (!key) return null;
-    const rows = await this.lookup(
-      [key],
-      [LookupKind.ORDER_TRACE, LookupKind.ORDER_LOGS, LookupKind.ORDER_EVENTS, LookupKind.KEY_ORDER],
-      'resolveOrderKey',
-    );
+    const rows = await this.lookup([key], RESOLVE_KINDS, 'resolveOrderKey');
     if (rows.some((r) => r.kind !== LookupKind.KEY_ORDER)) return key;
     // Newest day first, then the smallest order ID (as the SQLite store does).
     const owners = rows.sort((a, b) => b.day - a.day || compareText(a.target, b.target));
@@ -259,7 +257,7 @@ export class ClickHouseStore implements Store {
     if (!orderId) return null;
     // Round 1: the order's lookup rows with its traces' ranges, and its events, in parallel.
     const [rows, eventRows] = await Promise.all([
-      this.conn.rows<LookupRead>(orderLookupQuery(this.db, orderId), 'getOrder').then((r) => r.map(normalizeLookup)),
+      this.conn.rows<{ k: string; v: string }>(orderLookupQuery(this.db, orderId), 'getOrder').then((r) => r.map(decodeLookup)),
       this.conn.rows<{ body: string }>(eventsQuery(this.db, orderId), 'getOrder'),
     ]);
     const own = rows.filter((r) => r.k === orderId && ORDER_KINDS.has(r.kind));
@@ -363,7 +361,7 @@ export class ClickHouseStore implements Store {
     let traceRanges: TimeRange[] | undefined;
     if (query.traceId !== undefined) {
       // Read only the trace's log ranges (from the lookup), not a time range of every log.
-      const rows = await this.lookup([String(query.traceId)], [LookupKind.TRACE_LOGS], 'searchLogs');
+      const rows = await this.lookup([String(query.traceId)], TRACE_LOG_KINDS, 'searchLogs');
       if (rows.length === 0) return { items: [], nextCursor: null };
       traceRanges = rows.map(toRange);
       days = traceRanges.map((r) => r.day);

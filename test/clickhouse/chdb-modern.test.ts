@@ -11,7 +11,7 @@ import { linkTag, lookupRows, operationRows, operationTag, WrittenCache } from '
 import { appliedVersionQuery } from '../../core/store/clickhouse/migrate.ts';
 import * as queries from '../../core/store/clickhouse/queries.ts';
 import { attrTerm, eventRow, logRow, spanRow } from '../../core/store/clickhouse/rows.ts';
-import { allDdl, DAY_TABLES, LATEST_VERSION, LookupKind, qualified, Table } from '../../core/store/clickhouse/schema.ts';
+import { allDdl, DAY_TABLES, LATEST_VERSION, qualified, Table } from '../../core/store/clickhouse/schema.ts';
 import { capabilities } from '../../core/store/clickhouse/version.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -166,18 +166,18 @@ function sampleInserts(): string[] {
 
 // ------------------------------------------------------------ every query builder, with sample arguments
 
-const day = spanRow(spans[0]!).day;
+const day = Number(NOW / 86_400_000_000_000n);
 const range = (service: string, lo: bigint, hi: bigint): queries.TimeRange => ({ day, service, lo: lo.toString(), hi: hi.toString() });
-const window: queries.SearchWindow = { fromDay: day - 1, toDay: day + 1, fromNs: NOW - 3_600_000n * MS, toNs: NOW + 3_600_000n * MS, limit: 11 };
-const spanKeys: queries.SpanKey[] = spans.map((s) => ({ day, start_ns: s.startTimeUnixNano, trace_id: s.traceId, span_id: s.spanId, service: s.service }));
-const logKeys: queries.LogKey[] = logs.map((l) => ({ day, time_ns: l.timeUnixNano, log_id: l.logId, service: l.service }));
+const window: queries.SearchWindow = { fromNs: NOW - 3_600_000n * MS, toNs: NOW + 3_600_000n * MS, limit: 11 };
+const spanKeys: queries.SpanKey[] = spans.map((s) => ({ start_ns: s.startTimeUnixNano, trace_id: s.traceId, span_id: s.spanId, service: s.service }));
+const logKeys: queries.LogKey[] = logs.map((l) => ({ time_ns: l.timeUnixNano, log_id: l.logId, service: l.service }));
 
 /** Builder name → [sample SQL, expected row count (or, for a count query, `{ n }`), null when any]. */
 const QUERY_SAMPLES: Record<string, Array<[string, number | { n: number } | null]>> = {
   versionQuery: [[queries.versionQuery(), 1]],
   lookupQuery: [
-    [queries.lookupQuery(DB, [TRACE], [LookupKind.TRACE_SPANS, LookupKind.TRACE_LOGS]), null],
-    [queries.lookupQuery(DB, [ORDER], [LookupKind.ORDER_TRACE, LookupKind.ORDER_LOGS, LookupKind.ORDER_EVENTS, LookupKind.KEY_ORDER]), null],
+    [queries.lookupQuery(DB, [TRACE]), null],
+    [queries.lookupQuery(DB, [ORDER, 'RET-1', 'SH-1']), null],
   ],
   spansInRangesQuery: [[queries.spansInRangesQuery(DB, [TRACE], [range('payments', NOW, NOW + 20n * MS), range('other', NOW, NOW)]), 4]], // bodies, duplicates included: the store keeps one per span ID,
   logsInRangesQuery: [
@@ -188,7 +188,10 @@ const QUERY_SAMPLES: Record<string, Array<[string, number | { n: number } | null
   orderLookupQuery: [[queries.orderLookupQuery(DB, ORDER), null]],
   servicesQuery: [[queries.servicesQuery(DB), 4]],
   partitionsQuery: [[queries.partitionsQuery(DB, DAY_TABLES), null]],
-  countInDaysQuery: [[queries.countInDaysQuery(DB, Table.spans, [day]), { n: 4 }]], // physical rows: the batch went in twice,
+  countInDaysQuery: [
+    [queries.countInDaysQuery(DB, Table.spans, [day, day - 3]), { n: 4 }], // physical rows: the batch went in twice
+    [queries.countInDaysQuery(DB, Table.events, [day]), { n: 2 }],
+  ],
   spanSearchKeysQuery: [
     [queries.spanSearchKeysQuery(DB, window, { attrTerms: [] }), 2],
     [

@@ -3,17 +3,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAllInOne, type RunningAllInOne } from '../../cli/wiring.ts';
+import { apiClient, type ApiClient } from './api-client.ts';
+import { startAllInOne, type AllInOneSettings, type RunningAllInOne } from '../../cli/wiring.ts';
 
-export interface TestInstance extends RunningAllInOne {
+/** The bus/store settings of all-in-one's default (embedded) backends; the Kafka/ClickHouse ones are unused. */
+export const EMBEDDED_BACKENDS = {
+  bus: 'inprocess', store: 'sqlite', kafkaBrokers: '127.0.0.1:9092', kafkaPartitions: 1,
+  clickhouseUrl: 'http://127.0.0.1:8123', clickhouseUser: 'default', clickhousePassword: undefined, clickhouseDatabase: 'ordertrace',
+} as const satisfies Partial<AllInOneSettings>;
+
+export interface TestInstance extends RunningAllInOne, ApiClient {
   dataDir: string;
   otlpUrl: string;
   grpcUrl: string;
-  apiUrl: string;
-  /** GET a query-API path and parse JSON. */
-  get(path: string): Promise<{ status: number; body: any }>;
-  /** Polls until fn resolves truthy (ingest is asynchronous). */
-  until<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs?: number): Promise<T>;
   dispose(): Promise<void>;
 }
 
@@ -32,28 +34,14 @@ export function freePort(): Promise<number> {
 export async function startTestInstance(dataDir = mkdtempSync(join(tmpdir(), 'ot-e2e-'))): Promise<TestInstance> {
   const running = await startAllInOne({
     host: '127.0.0.1', httpPort: 0, otlpPort: 0, otlpGrpcPort: await freePort(), dataDir, durability: 'full',
-    retentionDays: 3650, maxBodyMiB: 4, config: undefined, logLevel: 'silent',
+    retentionDays: 3650, maxBodyMiB: 4, config: undefined, logLevel: 'silent', ...EMBEDDED_BACKENDS,
   });
-  const apiUrl = `http://127.0.0.1:${running.httpPort}`;
   const instance: TestInstance = {
     ...running,
+    ...apiClient(`http://127.0.0.1:${running.httpPort}`),
     dataDir,
     otlpUrl: `http://127.0.0.1:${running.otlpPort}`,
     grpcUrl: `http://127.0.0.1:${running.otlpGrpcPort}`,
-    apiUrl,
-    async get(path) {
-      const res = await fetch(apiUrl + path);
-      return { status: res.status, body: await res.json() };
-    },
-    async until(fn, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const value = await fn();
-        if (value) return value;
-        if (Date.now() > deadline) throw new Error('condition not met in time');
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
     async dispose() {
       await running.stop();
       rmSync(dataDir, { recursive: true, force: true });

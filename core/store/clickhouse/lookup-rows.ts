@@ -11,9 +11,29 @@ export interface LookupRow {
   k: string;
   kind: number;
   target: string;
+  /** JSON [kind, day, target, service, lo, hi]: what a read needs, in one column (see decodeLookup). */
+  v: string;
+}
+
+/** A lookup row as reads see it. */
+export interface LookupEntry {
+  k: string;
+  kind: number;
+  day: number;
+  target: string;
   service: string;
   lo: string;
   hi: string;
+}
+
+function lookupRow(day: number, k: string, kind: number, target: string, service: string, lo: string, hi: string): LookupRow {
+  return { day, k, kind, target, v: JSON.stringify([kind, day, target, service, lo, hi]) };
+}
+
+/** A row of a lookup read (`SELECT k, v`) → its fields. */
+export function decodeLookup(row: { k: string; v: string }): LookupEntry {
+  const [kind, day, target, service, lo, hi] = JSON.parse(row.v) as [number, number, string, string, string, string];
+  return { k: row.k, kind, day, target, service, lo, hi };
 }
 
 export interface OperationRow {
@@ -27,43 +47,67 @@ export interface OperationRow {
  * Records of one trace (or untraced order) and service closer together than this share one lookup
  * row; a larger gap starts a new row, so a lookup never reads the (dense) time between two bursts.
  */
-export const CLUSTER_GAP_NS = 10_000_000_000n;
+export const CLUSTER_GAP_MS = 10_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Milliseconds of a canonical nanosecond string (validated by rows.ts), without BigInt: ranges are
+ * kept at millisecond resolution ([floor, ceil] of the records' times), which is plenty for a range.
+ */
+function msOf(ns: string): number {
+  return ns.length > 6 ? Number(ns.slice(0, -6)) : 0;
+}
+
+interface RangeGroup {
+  k: string;
+  day: number;
+  service: string;
+  times: number[];
+}
 
 function keyAttribute(attrs: Attributes, key: string): string {
   if (!Object.hasOwn(attrs, key)) return '';
   return attributeString(attrs[key]!);
 }
 
+/** A range row covering [loMs, hiMs] whole milliseconds, in ns. */
+function rangeRow(kind: number, g: RangeGroup, loMs: number, hiMs: number): LookupRow {
+  return lookupRow(g.day, g.k, kind, '', g.service, loMs === 0 ? '0' : `${loMs}000000`, `${hiMs}999999`);
+}
+
 /** Time-range rows: (k, day, service) groups of times, split where consecutive times are far apart. */
-function rangeRows(kind: number, groups: Map<string, { k: string; day: number; service: string; times: bigint[] }>): LookupRow[] {
+function rangeRows(kind: number, groups: Map<string, RangeGroup[]>): LookupRow[] {
   const rows: LookupRow[] = [];
-  for (const { k, day, service, times } of groups.values()) {
-    times.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const g of [...groups.values()].flat()) {
+    const times = g.times.length > 1 ? g.times.sort((a, b) => a - b) : g.times;
     let lo = times[0]!;
     let hi = lo;
     for (const t of times) {
-      if (t - hi > CLUSTER_GAP_NS) {
-        rows.push({ day, k, kind, target: '', service, lo: lo.toString(), hi: hi.toString() });
+      if (t - hi > CLUSTER_GAP_MS) {
+        rows.push(rangeRow(kind, g, lo, hi));
         lo = t;
       }
       hi = t;
     }
-    rows.push({ day, k, kind, target: '', service, lo: lo.toString(), hi: hi.toString() });
+    rows.push(rangeRow(kind, g, lo, hi));
   }
   return rows;
 }
 
-function addTime(
-  groups: Map<string, { k: string; day: number; service: string; times: bigint[] }>,
-  k: string,
-  day: number,
-  service: string,
-  time: bigint,
-): void {
-  const id = `${day}\0${service}\0${k}`;
-  const group = groups.get(id);
-  if (group) group.times.push(time);
-  else groups.set(id, { k, day, service, times: [time] });
+/** Groups by key, then (day, service) — a key has few of those, so a scan beats a composite string key. */
+function addTime(groups: Map<string, RangeGroup[]>, k: string, day: number, service: string, ms: number): void {
+  const list = groups.get(k);
+  if (!list) {
+    groups.set(k, [{ k, day, service, times: [ms] }]);
+    return;
+  }
+  for (const g of list) {
+    if (g.day === day && g.service === service) {
+      g.times.push(ms);
+      return;
+    }
+  }
+  list.push({ k, day, service, times: [ms] });
 }
 
 export interface BatchRows {
@@ -75,8 +119,12 @@ export interface BatchRows {
 /** Idempotent lookup rows (order/key links) and the always-new time-range rows of one write. */
 export function lookupRows(batch: BatchRows, keyAttributes: readonly string[]): { ranges: LookupRow[]; links: LookupRow[] } {
   const links: LookupRow[] = [];
+  const linked = new Set<string>();
   const link = (day: number, kind: number, k: string, target: string) => {
-    links.push({ day, k, kind, target, service: '', lo: '0', hi: '0' });
+    const tag = `${day}\0${kind}\0${k}\0${target}`;
+    if (linked.has(tag)) return;
+    linked.add(tag);
+    links.push(lookupRow(day, k, kind, target, '', '0', '0'));
   };
   const linkOrder = (day: number, orderId: string, traceId: string) => {
     link(day, LookupKind.ORDER_TRACE, orderId, traceId);
@@ -89,23 +137,26 @@ export function lookupRows(batch: BatchRows, keyAttributes: readonly string[]): 
     }
   };
 
-  const traceSpans = new Map<string, { k: string; day: number; service: string; times: bigint[] }>();
+  const traceSpans = new Map<string, RangeGroup[]>();
   for (const { span, row } of batch.spans) {
-    addTime(traceSpans, row.trace_id, row.day, row.service, BigInt(row.start_ns));
+    const start = msOf(row.start_ns);
+    const day = Math.floor(start / DAY_MS);
+    addTime(traceSpans, row.trace_id, day, row.service, start);
     if (span.orderId) {
-      if (span.traceId) linkOrder(row.day, span.orderId, span.traceId);
-      linkKeys(row.day, span.orderId, span.attributes, span.resource.attributes);
+      if (span.traceId) linkOrder(day, span.orderId, span.traceId);
+      linkKeys(day, span.orderId, span.attributes, span.resource.attributes);
     }
   }
-  const traceLogs = new Map<string, { k: string; day: number; service: string; times: bigint[] }>();
-  const orderLogs = new Map<string, { k: string; day: number; service: string; times: bigint[] }>();
+  const traceLogs = new Map<string, RangeGroup[]>();
+  const orderLogs = new Map<string, RangeGroup[]>();
   for (const { log, row } of batch.logs) {
-    const time = BigInt(row.time_ns);
-    if (log.traceId) addTime(traceLogs, log.traceId, row.day, row.service, time);
-    else if (log.orderId) addTime(orderLogs, log.orderId, row.day, row.service, time);
+    const time = msOf(row.time_ns);
+    const day = Math.floor(time / DAY_MS);
+    if (log.traceId) addTime(traceLogs, log.traceId, day, row.service, time);
+    else if (log.orderId) addTime(orderLogs, log.orderId, day, row.service, time);
     if (log.orderId) {
-      if (log.traceId) linkOrder(row.day, log.orderId, log.traceId);
-      linkKeys(row.day, log.orderId, log.attributes, log.resource.attributes);
+      if (log.traceId) linkOrder(day, log.orderId, log.traceId);
+      linkKeys(day, log.orderId, log.attributes, log.resource.attributes);
     }
   }
   for (const { event, day } of batch.events) {
@@ -123,8 +174,15 @@ export function lookupRows(batch: BatchRows, keyAttributes: readonly string[]): 
 
 export function operationRows(batch: BatchRows): OperationRow[] {
   const rows: OperationRow[] = [];
-  for (const { row } of batch.spans) rows.push({ day: row.day, service: row.service, kind: OperationKind.SPAN, name: row.name });
-  for (const { row } of batch.logs) rows.push({ day: row.day, service: row.service, kind: OperationKind.LOG_SERVICE, name: '' });
+  const seen = new Set<string>();
+  const add = (day: number, service: string, kind: number, name: string) => {
+    const tag = `${day}\0${kind}\0${service}\0${name}`;
+    if (seen.has(tag)) return;
+    seen.add(tag);
+    rows.push({ day, service, kind, name });
+  };
+  for (const { row } of batch.spans) add(Math.floor(msOf(row.start_ns) / DAY_MS), row.service, OperationKind.SPAN, row.name);
+  for (const { row } of batch.logs) add(Math.floor(msOf(row.time_ns) / DAY_MS), row.service, OperationKind.LOG_SERVICE, '');
   return rows;
 }
 

@@ -8,6 +8,7 @@
 // page's ORDER BY … LIMIT and its cursor see each record once; events keep one per event_id
 // (`LIMIT 1 BY event_id`). Point reads return only `body` (one column is what keeps them cheap) and
 // the store keeps one record per identity (trace+span ID, log ID) in JavaScript.
+import { DAY_NS } from './rows.ts';
 import { LookupKind, qualified, Table, type DayTable } from './schema.ts';
 import { identifier, inList, intLiteral, quoteString, uintLiteral } from './sql.ts';
 
@@ -29,11 +30,9 @@ export function versionQuery(): string {
   return 'SELECT version() AS version';
 }
 
-export function lookupQuery(database: string, keys: readonly string[], kinds: readonly number[]): string {
-  return (
-    `SELECT k, kind, day, target, service, lo, hi FROM ${qualified(database, Table.lookup)} ` +
-    `WHERE k IN ${inList(keys, q)} AND kind IN ${inList(kinds, u)}`
-  );
+/** Every lookup row of the keys, as (k, v) — v decoded by lookup-rows.ts decodeLookup; kinds are told apart there. */
+export function lookupQuery(database: string, keys: readonly string[]): string {
+  return `SELECT k, v FROM ${qualified(database, Table.lookup)} PREWHERE k IN ${inList(keys, q)}`;
 }
 
 /**
@@ -42,13 +41,8 @@ export function lookupQuery(database: string, keys: readonly string[], kinds: re
  */
 export function orderLookupQuery(database: string, orderId: string): string {
   const lookup = qualified(database, Table.lookup);
-  const orderKinds = inList([LookupKind.ORDER_TRACE, LookupKind.ORDER_LOGS, LookupKind.ORDER_EVENTS], u);
-  const traceKinds = inList([LookupKind.TRACE_SPANS, LookupKind.TRACE_LOGS], u);
-  return (
-    `SELECT k, kind, day, target, service, lo, hi FROM ${lookup} ` +
-    `WHERE (k = ${q(orderId)} AND kind IN ${orderKinds}) ` +
-    `OR (k IN (SELECT target FROM ${lookup} WHERE k = ${q(orderId)} AND kind = ${u(LookupKind.ORDER_TRACE)}) AND kind IN ${traceKinds})`
-  );
+  const traces = `SELECT target FROM ${lookup} WHERE k = ${q(orderId)} AND kind = ${u(LookupKind.ORDER_TRACE)}`;
+  return `SELECT k, v FROM ${lookup} PREWHERE k = ${q(orderId)} OR k IN (${traces})`;
 }
 
 /** Ranges per service, overlapping ones merged; too many collapse to one. */
@@ -76,16 +70,16 @@ export function mergeRanges(ranges: readonly TimeRange[]): Map<string, Array<[bi
 }
 
 /**
- * `day IN (…) AND ((service = … AND t >= lo AND t <= hi) OR …)`: primary-key ranges of (service, time)
- * in the right partitions only.
+ * `(service = … AND t >= lo AND t <= hi) OR …`: primary-key ranges of (service, time); the time ranges
+ * also rule out every part (and day) whose min/max time misses them.
  */
 export function rangesCondition(timeColumn: 'start_ns' | 'time_ns', ranges: readonly TimeRange[]): string {
-  const days = new Set(ranges.map((r) => r.day));
   const terms: string[] = [];
   for (const [service, list] of mergeRanges(ranges)) {
     for (const [lo, hi] of list) terms.push(`(service = ${q(service)} AND ${timeColumn} >= ${u(lo)} AND ${timeColumn} <= ${u(hi)})`);
   }
-  return `day IN ${inList(days, u)} AND (${terms.join(' OR ')})`;
+  if (terms.length === 0) throw new RangeError('rangesCondition needs at least one range');
+  return `(${terms.join(' OR ')})`;
 }
 
 /** Bodies of the spans of these traces within the ranges the lookup gave (duplicates included). */
@@ -129,8 +123,17 @@ export function partitionsQuery(database: string, tables: readonly DayTable[]): 
   );
 }
 
+/** Time column of the tables partitioned by intDiv(time, 1 day); the others have a `day` column. */
+const TIME_PARTITIONED: Partial<Record<DayTable, string>> = { spans: 'start_ns', logs: 'time_ns' };
+
+/** Rows of a table in the given day partitions. */
 export function countInDaysQuery(database: string, table: DayTable, days: Iterable<number>): string {
-  return `SELECT count() AS n FROM ${qualified(database, table)} WHERE day IN ${inList(days, u)}`;
+  const time = TIME_PARTITIONED[table];
+  const where = time
+    ? [...days].map((d) => `(${time} >= ${u(BigInt(d) * DAY_NS)} AND ${time} < ${u((BigInt(d) + 1n) * DAY_NS)})`).join(' OR ')
+    : `day IN ${inList(days, u)}`;
+  if (!where) throw new RangeError('countInDaysQuery needs at least one day');
+  return `SELECT count() AS n FROM ${qualified(database, table)} WHERE ${where}`;
 }
 
 export function dropPartitionStatement(database: string, table: DayTable, day: number): string {
@@ -143,10 +146,8 @@ export function dropDatabaseStatement(database: string): string {
 
 // ------------------------------------------------------------------ search
 
-/** Bounds common to a search step: a day window and a half-open time window [from, to). */
+/** Bounds common to a search step: a half-open time window [from, to) and how many keys. */
 export interface SearchWindow {
-  fromDay: number;
-  toDay: number;
   fromNs: bigint;
   /** Exclusive. */
   toNs: bigint;
@@ -176,7 +177,7 @@ export interface LogPosition {
 }
 
 function windowConditions(timeColumn: string, w: SearchWindow): string[] {
-  return [`day >= ${u(w.fromDay)}`, `day <= ${u(w.toDay)}`, `${timeColumn} >= ${u(w.fromNs)}`, `${timeColumn} < ${u(w.toNs)}`];
+  return [`${timeColumn} >= ${u(w.fromNs)}`, `${timeColumn} < ${u(w.toNs)}`];
 }
 
 function attrConditions(terms: readonly string[]): string[] {
@@ -200,24 +201,35 @@ export function spanSearchKeysQuery(database: string, w: SearchWindow, f: SpanSe
     );
   }
   return (
-    `SELECT day, start_ns, trace_id, span_id, service FROM ${qualified(database, Table.spans)} WHERE ${where.join(' AND ')} ` +
+    `SELECT start_ns, trace_id, span_id, service FROM ${qualified(database, Table.spans)} WHERE ${where.join(' AND ')} ` +
     `ORDER BY start_ns DESC, trace_id DESC, span_id DESC LIMIT 1 BY start_ns, trace_id, span_id LIMIT ${u(w.limit)}`
   );
 }
 
 export interface SpanKey {
-  day: number;
   start_ns: string;
   trace_id: string;
   span_id: string;
   service: string;
 }
 
+/** `t >= min AND t <= max` of the times: prunes parts by their min/max time. */
+function timeBounds(column: string, times: readonly string[]): string {
+  let min = BigInt(times[0]!);
+  let max = min;
+  for (const t of times) {
+    const n = BigInt(t);
+    if (n < min) min = n;
+    if (n > max) max = n;
+  }
+  return `${column} >= ${u(min)} AND ${column} <= ${u(max)}`;
+}
+
 /** Search step 2: the bodies of those keys' rows (a superset; the caller matches them exactly). */
 export function spansByKeysQuery(database: string, keys: readonly SpanKey[]): string {
   return (
     `SELECT body FROM ${qualified(database, Table.spans)} PREWHERE span_id IN ${inList(new Set(keys.map((k) => k.span_id)), q)} ` +
-    `WHERE day IN ${inList(new Set(keys.map((k) => k.day)), u)} AND service IN ${inList(new Set(keys.map((k) => k.service)), q)} ` +
+    `WHERE ${timeBounds('start_ns', keys.map((k) => k.start_ns))} AND service IN ${inList(new Set(keys.map((k) => k.service)), q)} ` +
     `AND start_ns IN ${inList(new Set(keys.map((k) => k.start_ns)), u)}`
   );
 }
@@ -248,13 +260,12 @@ export function logSearchKeysQuery(database: string, w: SearchWindow, f: LogSear
     where.push(`time_ns <= ${t}`, `(time_ns < ${t} OR log_id < ${q(after.logId)})`);
   }
   return (
-    `SELECT day, time_ns, log_id, service FROM ${qualified(database, Table.logs)} WHERE ${where.join(' AND ')} ` +
+    `SELECT time_ns, log_id, service FROM ${qualified(database, Table.logs)} WHERE ${where.join(' AND ')} ` +
     `ORDER BY time_ns DESC, log_id DESC LIMIT 1 BY time_ns, log_id LIMIT ${u(w.limit)}`
   );
 }
 
 export interface LogKey {
-  day: number;
   time_ns: string;
   log_id: string;
   service: string;
@@ -263,7 +274,7 @@ export interface LogKey {
 export function logsByKeysQuery(database: string, keys: readonly LogKey[]): string {
   return (
     `SELECT body FROM ${qualified(database, Table.logs)} PREWHERE log_id IN ${inList(new Set(keys.map((k) => k.log_id)), q)} ` +
-    `WHERE day IN ${inList(new Set(keys.map((k) => k.day)), u)} AND service IN ${inList(new Set(keys.map((k) => k.service)), q)} ` +
+    `WHERE ${timeBounds('time_ns', keys.map((k) => k.time_ns))} AND service IN ${inList(new Set(keys.map((k) => k.service)), q)} ` +
     `AND time_ns IN ${inList(new Set(keys.map((k) => k.time_ns)), u)}`
   );
 }

@@ -26,13 +26,15 @@ export function dayOf(ns: bigint): number {
   return Number(ns / DAY_NS);
 }
 
-/** Attribute-filter terms of a record: its own and its resource's attributes as ["key","value"] JSON. */
+/**
+ * Attribute-filter terms of a record: its own and its resource's attributes as ["key","value"] JSON
+ * (a term present twice is harmless for has()).
+ */
 export function attrTerms(attrs: Attributes, resourceAttrs: Attributes | null): string[] {
-  const terms = new Set<string>();
-  for (const source of resourceAttrs ? [attrs, resourceAttrs] : [attrs]) {
-    for (const key of Object.keys(source)) terms.add(attrTerm(key, attributeString(source[key]!)));
-  }
-  return [...terms];
+  const terms: string[] = [];
+  for (const key of Object.keys(attrs)) terms.push(attrTerm(key, attributeString(attrs[key]!)));
+  if (resourceAttrs) for (const key of Object.keys(resourceAttrs)) terms.push(attrTerm(key, attributeString(resourceAttrs[key]!)));
+  return terms;
 }
 
 /** The attrs-array element a filter `key = value` looks for. */
@@ -97,7 +99,6 @@ function checkFormat(body: unknown[], what: string): void {
  * (so a read fetches one column: reading fewer columns is what makes point reads cheap).
  */
 export interface SpanRow {
-  day: number;
   start_ns: string;
   dur_ns: string;
   service: string;
@@ -119,7 +120,6 @@ export function spanRow(span: Span): SpanRow {
     span.droppedLinksCount, span.status.code, span.status.message, span.flags, span.service, span.resource, span.scope, span.orderId,
   ];
   return {
-    day: dayOf(start),
     start_ns: start.toString(),
     dur_ns: (end - start).toString(),
     service: span.service,
@@ -161,7 +161,6 @@ export function spanFromBody(text: string): Span {
 }
 
 export interface LogRow {
-  day: number;
   time_ns: string;
   service: string;
   severity: number;
@@ -186,7 +185,6 @@ export function logRow(log: LogRecord): LogRow {
     log.droppedAttributesCount, log.flags, log.traceId, log.spanId, log.eventName, log.service, log.resource, log.scope, log.orderId,
   ];
   return {
-    day: dayOf(time),
     time_ns: time.toString(),
     service: log.service,
     severity: log.severityNumber,

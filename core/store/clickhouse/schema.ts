@@ -1,38 +1,43 @@
 // Tables of the ClickHouse store and the versioned migrations that create them.
 //
-// Every data table is a MergeTree partitioned by `day` (UInt32 days since the epoch, UTC, of the
-// record's own time), so retention is `ALTER TABLE … DROP PARTITION <day>` on every version, and
-// every table's rows of one day go together (a trace's lookup rows die with its spans).
+// Every table is partitioned by UTC day (days since the epoch, of the record's own time), so retention
+// is `ALTER TABLE … DROP PARTITION <day>` on every version, and a day's lookup rows die with its data.
 //
-//   spans   ORDER BY (service, start_ns), granularity 1024. Search by service + time reads only that
-//           service's granules in the time range. A span is columns for what queries filter/sort on
-//           plus `body` (JSON of the rest, resource and scope included; LZ4/ZSTD squeeze the repeated
-//           resource text since rows of a service sit together) and `attrs`: the span's and its
-//           resource's attributes as JSON ["key","string form"] pairs, so an attribute filter is
-//           an exact `has(attrs, …)`.
-//   logs    the same shape, ORDER BY (service, time_ns); `body_lower` is the body's text form
-//           lower-cased by JavaScript at write time, so `q` is an exact position() test.
-//   events  order events, ORDER BY (order_id, time_ns, event_id), granularity 256.
-//   lookup  (k, kind) → where to read, ORDER BY (k, kind), granularity 256 (one small granule per part):
+//   spans   PARTITION BY intDiv(start_ns, 1 day), ORDER BY (service, start_ns), granularity 1024.
+//           Because the partition key is an expression of start_ns, every part keeps a min/max of
+//           start_ns, and a condition on start_ns skips the parts (and days) outside it before the
+//           primary index is even consulted — rows arrive roughly in time order, so merged parts hold
+//           disjoint time ranges and a lookup touches ~1 part instead of all of them. Search by service
+//           + time reads only that service's granules in the time range. Columns hold what queries
+//           filter and sort on; `body` is the whole span (reads fetch that one column); `attrs` is the
+//           span's and its resource's attributes as JSON ["key","string form"] pairs, so an attribute
+//           filter is an exact `has(attrs, …)`.
+//   logs    the same, by time_ns; `body_lower` is the body's text form lower-cased by JavaScript at
+//           write time, so `q` is an exact position() test.
+//   events  order events, `day` column partition, ORDER BY (order_id, time_ns, event_id), granularity 256.
+//   lookup  k → where to read, ORDER BY (k, kind), granularity 256; a read fetches `v` (kind, day,
+//           target, service, lo, hi as JSON) for the key:
 //             TRACE_SPANS / TRACE_LOGS  trace ID → (day, service, [lo, hi] time range) of its rows,
 //                                       one row per cluster of nearby records per write;
-//             ORDER_TRACE               order ID → trace ID;
+//             ORDER_TRACE               order ID → trace ID (target);
 //             ORDER_LOGS                order ID → ranges of its untraced logs;
 //             ORDER_EVENTS              order ID → a day holding its events;
-//             KEY_ORDER                 business key or trace ID → order ID.
+//             KEY_ORDER                 business key or trace ID → order ID (target).
 //   operations  (service, kind, name): span names per service, and log-only services (tiny).
 //
-// Why this and not spans ORDER BY trace_id: the sparse primary index (one mark per granule) makes a
-// point lookup cost one granule per part, whatever the key — what matters is how many parts and
-// granules a lookup touches and what search needs. Ordering spans by (service, time) serves search
-// directly, and a lookup of a trace becomes "read these (service, time range)s of these days, keep
-// trace_id = X" (PREWHERE): a few granules per range, in the right partitions only, instead of
-// a second, trace-ordered copy of every span. Lookups are 2–3 round trips (lookup → spans/logs).
+// Why this and not spans ORDER BY trace_id: the sparse primary index (one mark per granule of 1024
+// rows) makes a point lookup cost about one granule per part it cannot rule out, whatever the key, and
+// measured on 18.16 the cost of a small read is mostly per part and per column read. Ordering spans by
+// (service, time) serves search directly, and a trace lookup becomes "these (service, time range)s,
+// keep trace_id = X" (PREWHERE): the time ranges prune parts by their min/max, the service prefix
+// narrows to a granule or two, and only `body` of matching granules is read — without a second,
+// trace-ordered copy of every span. A trace lookup is 2 round trips (lookup, then spans ∥ logs); an
+// order lookup too (its lookup rows and its traces' rows in one query, events alongside).
 //
-// Version gating (version.ts): LowCardinality for service/name, codecs, bloom-filter skip indexes
-// on trace_id and attrs, and a TTL (when retentionDays is set) are added only when the server has
-// them; 18.16 gets the portable DDL. Migrations are idempotent (IF NOT EXISTS), so two processes
-// starting at once both succeed; schema_migrations records what ran.
+// Version gating (version.ts): LowCardinality for service/name, codecs, bloom-filter skip indexes on
+// trace_id, attrs and the lookup key, and a TTL (when retentionDays is set) are added only when the
+// server has them; 18.16 gets the portable DDL. Migrations are idempotent (IF NOT EXISTS), so two
+// processes starting at once both succeed; schema_migrations records what ran.
 import type { ServerCaps } from './version.ts';
 import { identifier } from './sql.ts';
 
@@ -44,6 +49,9 @@ export const Table = {
   operations: 'operations',
   migrations: 'schema_migrations',
 } as const;
+
+/** Nanoseconds in a day: spans/logs partition by intDiv(time, DAY_NS_SQL). */
+export const DAY_NS_SQL = '86400000000000';
 
 /** Tables partitioned by day (retention drops their partitions). */
 export const DAY_TABLES = [Table.spans, Table.logs, Table.events, Table.lookup, Table.operations] as const;
@@ -96,23 +104,33 @@ interface TableSpec {
   /** Skip indexes, used when the server has them. */
   indexes?: string[];
   engine?: string;
+  /** `day`, or intDiv(<time column>, 1 day). */
+  partitionBy: string;
+  /** A DateTime expression of the row's time, for the TTL. */
+  ttlTime: string;
   orderBy: string;
   granularity: number;
+}
+
+/** Partition key and TTL time of a table whose day is its `day` column. */
+const BY_DAY_COLUMN = { partitionBy: 'day', ttlTime: "toDateTime(toDate('1970-01-01') + toIntervalDay(day))" };
+
+/** Partition key and TTL time of a table partitioned by a nanosecond time column. */
+function byTime(column: string): { partitionBy: string; ttlTime: string } {
+  return { partitionBy: `intDiv(${column}, ${DAY_NS_SQL})`, ttlTime: `toDateTime(intDiv(${column}, 1000000000))` };
 }
 
 function createDayTable(ctx: SchemaContext, spec: TableSpec): string {
   const parts = [...spec.columns];
   if (ctx.caps.skipIndexes) parts.push(...(spec.indexes ?? []));
   const days = ctx.retentionDays;
-  const ttl =
-    ctx.caps.ttl && days !== undefined
-      ? ` TTL toDate('1970-01-01') + toIntervalDay(day) + toIntervalDay(${checkDays(days)})`
-      : '';
+  const ttl = ctx.caps.ttl && days !== undefined ? ` TTL ${spec.ttlTime} + toIntervalDay(${checkDays(days)})` : '';
   const settings = [`index_granularity = ${spec.granularity}`];
   if (ttl) settings.push('ttl_only_drop_parts = 1');
   return (
     `CREATE TABLE IF NOT EXISTS ${qualified(ctx.database, spec.table)} (${parts.join(', ')}) ` +
-    `ENGINE = ${spec.engine ?? 'MergeTree'} PARTITION BY day ORDER BY ${spec.orderBy}${ttl} SETTINGS ${settings.join(', ')}`
+    `ENGINE = ${spec.engine ?? 'MergeTree'} PARTITION BY ${spec.partitionBy} ORDER BY ${spec.orderBy}${ttl} ` +
+    `SETTINGS ${settings.join(', ')}`
   );
 }
 
@@ -126,7 +144,6 @@ function spansTable(ctx: SchemaContext): string {
   return createDayTable(ctx, {
     table: Table.spans,
     columns: [
-      c('day', 'UInt32'),
       c('start_ns', 'UInt64', { codec: 'Delta, ZSTD(1)' }),
       c('dur_ns', 'Int64', { codec: 'ZSTD(1)' }),
       c('service', 'String', { lowCardinality: true }),
@@ -139,6 +156,7 @@ function spansTable(ctx: SchemaContext): string {
       c('body', 'String', { codec: 'ZSTD(1)' }),
     ],
     indexes: ['INDEX trace_bf trace_id TYPE bloom_filter(0.001) GRANULARITY 1', 'INDEX attrs_bf attrs TYPE bloom_filter(0.01) GRANULARITY 4'],
+    ...byTime('start_ns'),
     orderBy: '(service, start_ns)',
     granularity: 1024,
   });
@@ -149,7 +167,6 @@ function logsTable(ctx: SchemaContext): string {
   return createDayTable(ctx, {
     table: Table.logs,
     columns: [
-      c('day', 'UInt32'),
       c('time_ns', 'UInt64', { codec: 'Delta, ZSTD(1)' }),
       c('service', 'String', { lowCardinality: true }),
       c('severity', 'Int32'),
@@ -162,6 +179,7 @@ function logsTable(ctx: SchemaContext): string {
       c('body', 'String', { codec: 'ZSTD(1)' }),
     ],
     indexes: ['INDEX trace_bf trace_id TYPE bloom_filter(0.001) GRANULARITY 1', 'INDEX attrs_bf attrs TYPE bloom_filter(0.01) GRANULARITY 4'],
+    ...byTime('time_ns'),
     orderBy: '(service, time_ns)',
     granularity: 1024,
   });
@@ -178,6 +196,7 @@ function eventsTable(ctx: SchemaContext): string {
       c('event_id', 'String'),
       c('body', 'String', { codec: 'ZSTD(1)' }),
     ],
+    ...BY_DAY_COLUMN,
     orderBy: '(order_id, time_ns, event_id)',
     granularity: 256,
   });
@@ -192,10 +211,10 @@ function lookupTable(ctx: SchemaContext): string {
       c('k', 'String'),
       c('kind', 'UInt8'),
       c('target', 'String'),
-      c('service', 'String', { lowCardinality: true }),
-      c('lo', 'UInt64'),
-      c('hi', 'UInt64'),
+      c('v', 'String', { codec: 'ZSTD(1)' }),
     ],
+    indexes: ['INDEX k_bf k TYPE bloom_filter(0.01) GRANULARITY 8'],
+    ...BY_DAY_COLUMN,
     orderBy: '(k, kind)',
     granularity: 256,
   });
@@ -207,6 +226,7 @@ function operationsTable(ctx: SchemaContext): string {
     table: Table.operations,
     columns: [c('day', 'UInt32'), c('service', 'String'), c('kind', 'UInt8'), c('name', 'String')],
     engine: 'ReplacingMergeTree',
+    ...BY_DAY_COLUMN,
     orderBy: '(service, kind, name)',
     granularity: 1024,
   });

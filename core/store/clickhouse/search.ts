@@ -8,7 +8,7 @@
 // otherwise sort a whole day of that service; the first window usually answers it.
 import { OrdertraceError } from '../../errors.ts';
 import type { Page } from '../store.ts';
-import { dayOf, DAY_NS } from './rows.ts';
+import { DAY_NS } from './rows.ts';
 import type { SearchWindow } from './queries.ts';
 
 const MAX_INT64 = 0x7fff_ffff_ffff_ffffn;
@@ -44,7 +44,7 @@ export function decodeCursor(text: string | undefined, ids: number): string[] | 
   return parts as string[];
 }
 
-export interface SearchPlan<K extends { day: number }, T> {
+export interface SearchPlan<K, T> {
   /** Days holding data (any order). */
   days: readonly number[];
   /** Inclusive lower bound, ns. */
@@ -62,7 +62,7 @@ export interface SearchPlan<K extends { day: number }, T> {
   cursorOf(key: K): string[];
 }
 
-export async function searchPage<K extends { day: number }, T>(plan: SearchPlan<K, T>): Promise<Page<T>> {
+export async function searchPage<K, T>(plan: SearchPlan<K, T>): Promise<Page<T>> {
   const want = plan.limit + 1;
   const days = [...new Set(plan.days)].sort((a, b) => b - a);
   const found: K[] = [];
@@ -85,7 +85,7 @@ export async function searchPage<K extends { day: number }, T>(plan: SearchPlan<
       if (dayEnd < upper) upper = dayEnd;
       if (edge > upper) edge = upper;
       const from = edge - size > lower ? edge - size : lower;
-      const keys = await plan.keys({ fromDay: dayOf(from), toDay: dayOf(upper - 1n), fromNs: from, toNs: upper, limit: want - found.length });
+      const keys = await plan.keys({ fromNs: from, toNs: upper, limit: want - found.length });
       found.push(...keys);
       upper = from;
       edge = from;
