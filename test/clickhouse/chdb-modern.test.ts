@@ -5,7 +5,7 @@
 // deploy/dev/chdb.sh). Fails, with instructions, when chDB is not installed.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LogRecord, OrderEvent, Span } from '../../core/model.ts';
 import { linkTag, lookupRows, operationRows, operationTag, WrittenCache } from '../../core/store/clickhouse/lookup-rows.ts';
 import { appliedVersionQuery } from '../../core/store/clickhouse/migrate.ts';
@@ -250,8 +250,19 @@ describe('modern ClickHouse (chDB) runs the store’s DDL and query texts', () =
   const insertStatements = sampleInserts();
   const querySamples = Object.entries(QUERY_SAMPLES).flatMap(([name, samples]) => samples.map(([sql, rows]) => ({ name, sql, rows })));
 
+  // A missing chDB fails every test below (with the install hint), rather than skipping them.
+  let unavailable: Error | undefined;
+  beforeEach(() => {
+    if (unavailable) throw unavailable;
+  });
+
   beforeAll(() => {
-    requireChdb();
+    try {
+      requireChdb();
+    } catch (error) {
+      unavailable = error as Error;
+      return;
+    }
     const all = runChdb([...ddlStatements, ...insertStatements, ...querySamples.map((s) => s.sql), ...portableStatements]);
     ddl = all.slice(0, ddlStatements.length);
     inserts = all.slice(ddlStatements.length, ddlStatements.length + insertStatements.length);

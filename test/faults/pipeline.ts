@@ -54,7 +54,8 @@ export interface Pipeline extends ApiClient {
   killIngester(): Promise<void>;
   /** Ingester /metrics as name{labels} → value. */
   ingesterMetrics(): Promise<Map<string, number>>;
-  dispose(): Promise<void>;
+  /** Stops the processes and drops the database (unless keepDatabase). */
+  dispose(options?: { keepDatabase?: boolean }): Promise<void>;
 }
 
 export interface PipelineOptions {
@@ -114,9 +115,9 @@ export async function startPipeline(purpose: string, options: PipelineOptions = 
         }
         return metrics;
       },
-      async dispose() {
+      async dispose(how = {}) {
         for (const proc of spawned.reverse()) await stopProcess(proc);
-        await dropDatabase(database).catch(() => undefined);
+        if (!how.keepDatabase) await dropDatabase(database).catch(() => undefined);
       },
     };
     await startGroupAtEnd();
@@ -145,6 +146,8 @@ export interface Load {
   results: RequestResult[];
   /** Request numbers answered 200. */
   acked(): number[];
+  /** Resolves when every worker is done (after `count` requests, or stop()). */
+  finished: Promise<RequestResult[]>;
   stop(): Promise<RequestResult[]>;
 }
 
@@ -190,6 +193,7 @@ export function startLoad(otlpUrl: string, template: TraceTemplate, options: { c
   const workers = Array.from({ length: concurrency }, worker);
   return {
     results,
+    finished: Promise.all(workers).then(() => results),
     acked: () => results.filter((x) => x.status === 200).map((x) => x.r),
     async stop() {
       running = false;
