@@ -5,33 +5,18 @@
 // query API. The CLI has no consumer-group setting, so the ingesters share the group `ordertrace-ingester`
 // and the topics; before an ingester starts, the group's offsets are placed at the topics' current end,
 // so earlier runs' messages are not replayed into this run's database.
-import { Kafka } from 'kafkajs';
-import { Topics } from '../../core/bus/bus.ts';
 import { INGESTER_GROUP } from '../../collector/ingester.ts';
 import type { TraceTemplate } from '../../bench/otlp-template.ts';
 import { CLICKHOUSE_URL, dropDatabase, freshDatabase, rawRows, requireClickHouse } from '../clickhouse/server.ts';
 import { brokers, requireBroker } from '../kafka/broker.ts';
 import { freePort } from '../helpers/all-in-one.ts';
 import { apiClient, type ApiClient } from '../helpers/api-client.ts';
+import { startGroupAtEnd } from '../helpers/distributed.ts';
 import { spawnCli, type CliProcess } from '../helpers/process.ts';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const KAFKA = ['--bus', 'kafka', '--kafka-brokers', brokers.join(',')];
-
-/** Commits the shared ingester group's offsets at the topics' current end (the group must be empty). */
-export async function startGroupAtEnd(groupId = INGESTER_GROUP): Promise<void> {
-  const admin = new Kafka({ clientId: 'ordertrace-fault-admin', brokers, logLevel: 0 }).admin();
-  await admin.connect();
-  try {
-    for (const topic of Object.values(Topics)) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 async function stopProcess(proc: CliProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
@@ -120,7 +105,7 @@ export async function startPipeline(purpose: string, options: PipelineOptions = 
         if (!how.keepDatabase) await dropDatabase(database).catch(() => undefined);
       },
     };
-    await startGroupAtEnd();
+    await startGroupAtEnd(INGESTER_GROUP); // the shared group must be empty
     if (options.ingester !== false) await pipeline.startIngester();
     return pipeline;
   } catch (error) {

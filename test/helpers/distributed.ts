@@ -21,7 +21,7 @@ export interface DistributedInstance extends ApiClient {
 }
 
 /** Commits the group's offsets at the topics' current end, so it starts with what is published next. */
-async function startGroupAtEnd(groupId: string): Promise<void> {
+export async function startGroupAtEnd(groupId: string): Promise<void> {
   const admin = new Kafka({ clientId: 'ordertrace-test-admin', brokers, logLevel: 0 }).admin();
   await admin.connect();
   try {
