@@ -58,6 +58,11 @@ function kafkaLogLevel(level: BusSettings['logLevel']): KafkaLogLevel {
   return 'warn';
 }
 
+/** Partitions of each ordertrace topic, as openBus() creates them (the rules worker keys its state by them). */
+export function topicPartitions(settings: Pick<BusSettings, 'bus' | 'kafkaPartitions'>): number {
+  return settings.bus === 'inprocess' ? INPROCESS_PARTITIONS : settings.kafkaPartitions;
+}
+
 /** Opens the bus the settings choose and makes sure ordertrace's topics exist. */
 export async function openBus(settings: BusSettings, clientId = 'ordertrace'): Promise<Bus> {
   if (settings.bus === 'inprocess') {

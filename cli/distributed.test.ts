@@ -21,8 +21,9 @@ const flat = (text: string) => text.replace(/\s+/g, ' ');
 const expected: Record<string, SettingKey[]> = {
   collector: ['bus', 'kafkaBrokers', 'kafkaPartitions', 'otlpPort', 'otlpGrpcPort', 'host'],
   ingester: ['bus', 'kafkaBrokers', 'kafkaPartitions', 'store', 'clickhouseUrl', 'clickhouseUser', 'clickhousePassword', 'clickhouseDatabase', 'metricsPort'],
-  'query-api': ['store', 'clickhouseUrl', 'clickhouseUser', 'clickhousePassword', 'clickhouseDatabase', 'httpPort'],
-  start: ['bus', 'store', 'kafkaBrokers', 'clickhouseUrl', 'clickhouseDatabase', 'demo'],
+  rules: ['bus', 'kafkaBrokers', 'kafkaPartitions', 'store', 'clickhouseUrl', 'clickhouseDatabase', 'metricsPort', 'rulesDir'],
+  'query-api': ['store', 'clickhouseUrl', 'clickhouseUser', 'clickhousePassword', 'clickhouseDatabase', 'httpPort', 'rulesDir'],
+  start: ['bus', 'store', 'kafkaBrokers', 'clickhouseUrl', 'clickhouseDatabase', 'demo', 'rules', 'rulesDir'],
 };
 
 describe('distributed-mode commands', () => {
@@ -37,9 +38,9 @@ describe('distributed-mode commands', () => {
     }
   });
 
-  it('the top-level help lists the three roles', () => {
+  it('the top-level help lists the four roles and all-in-one', () => {
     const help = cli(['--help']).stdout;
-    for (const command of ['collector', 'ingester', 'query-api', 'start']) expect(help).toMatch(new RegExp(`^ {2}${command} `, 'm'));
+    for (const command of ['collector', 'ingester', 'rules', 'query-api', 'start']) expect(help).toMatch(new RegExp(`^ {2}${command} `, 'm'));
   });
 
   it('ingester --kafka-brokers "" fails naming the setting', () => {

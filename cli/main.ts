@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { checkBackendChoice, addSettingOptions, isExplicit, settingsFrom } from './options.ts';
 import { runStart, START_SETTINGS } from './start.ts';
 import { runDemoCommand, DEMO_SETTINGS } from './demo-command.ts';
-import { COLLECTOR_SETTINGS, INGESTER_SETTINGS, QUERY_API_SETTINGS, runCollector, runIngester, runQueryApi } from './distributed.ts';
+import { COLLECTOR_SETTINGS, INGESTER_SETTINGS, QUERY_API_SETTINGS, RULES_SETTINGS, runCollector, runIngester, runQueryApi, runRules } from './distributed.ts';
 import { SettingsError } from '../core/settings.ts';
 import { DomainConfigError } from '../core/domain-config.ts';
 import { UnavailableError } from '../core/errors.ts';
@@ -47,6 +47,16 @@ addSettingOptions(
   program.command('query-api').description('Run the query API over the store (use --store clickhouse in production); /healthz, /readyz on --http-port.'),
   QUERY_API_SETTINGS,
 ).action(async (_opts, command: Command) => runQueryApi(validated(command, QUERY_API_SETTINGS)));
+
+addSettingOptions(
+  program
+    .command('rules')
+    .description(
+      'Run a rules worker: bus → rules engine → alerts and notifications, in a consumer group (use --bus kafka --store clickhouse in production); ' +
+        'rule files from the shipped defaults plus --rules-dir, hot-reloaded; /metrics, /healthz, /readyz on --metrics-port.',
+    ),
+  RULES_SETTINGS,
+).action(async (_opts, command: Command) => runRules(validated(command, RULES_SETTINGS)));
 
 addSettingOptions(
   program.command('demo').description('Drive a simulated order pipeline (shop, payment, inventory, wms, carrier, crm) through the OpenTelemetry SDK to a collector.'),

@@ -12,6 +12,7 @@ import { startIngester, type IngesterOptions, type RunningIngester } from '../co
 import { CollectorMetrics } from '../collector/metrics.ts';
 import { IngestPipeline } from '../collector/pipeline.ts';
 import { buildQueryApi } from '../query-api/app.ts';
+import type { RulesRuntime } from '../query-api/routes/context.ts';
 
 export type Logger = false | { level: string };
 
@@ -101,8 +102,15 @@ export async function serveIngester(
   };
 }
 
-export async function serveQueryApi(options: { store: Store; domain: DomainConfig; host: string; httpPort: number; logger: Logger }): Promise<{ httpPort: number; close(): Promise<void> }> {
-  const app = buildQueryApi({ store: options.store, stages: options.domain.stages, keyAttributes: options.domain.keyAttributes, logger: options.logger });
+export async function serveQueryApi(options: {
+  store: Store;
+  domain: DomainConfig;
+  host: string;
+  httpPort: number;
+  logger: Logger;
+  rules: RulesRuntime;
+}): Promise<{ httpPort: number; close(): Promise<void> }> {
+  const app = buildQueryApi({ store: options.store, stages: options.domain.stages, keyAttributes: options.domain.keyAttributes, logger: options.logger, rules: options.rules, ui: true });
   const httpPort = await listen(app, options.host, options.httpPort);
   return { httpPort, close: () => app.close() };
 }

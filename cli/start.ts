@@ -6,7 +6,7 @@ import { say, shownHost, stopOnSignals } from './lifecycle.ts';
 import { startAllInOne } from './wiring.ts';
 
 export const START_SETTINGS = [
-  'host', 'httpPort', 'otlpPort', 'otlpGrpcPort', 'dataDir', 'durability', 'retentionDays', 'maxBodyMiB', 'config', 'demo', 'demoRate', 'logLevel',
+  'host', 'httpPort', 'otlpPort', 'otlpGrpcPort', 'dataDir', 'durability', 'retentionDays', 'maxBodyMiB', 'config', 'rules', 'rulesDir', 'demo', 'demoRate', 'logLevel',
   'store', 'bus', 'kafkaBrokers', 'kafkaPartitions', 'clickhouseUrl', 'clickhouseUser', 'clickhousePassword', 'clickhouseDatabase',
 ] as const;
 

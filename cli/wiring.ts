@@ -6,16 +6,21 @@ import type { Settings } from '../core/settings.ts';
 import type { Store } from '../core/store/store.ts';
 import { allOf, busProbe, storeProbe } from '../collector/health.ts';
 import { INGESTER_GROUP, type IngesterOptions, type RunningIngester } from '../collector/ingester.ts';
-import { checkBackendSettings, openBus, openStore, type BusSettings, type StoreSettings } from './backends.ts';
-import { serveCollector, serveIngester, serveQueryApi, startRetentionSweep, type Logger } from './serve.ts';
+import { buildStatusHttp } from '../collector/ingester-http.ts';
+import { checkBackendSettings, openBus, openStore, topicPartitions, type BusSettings, type StoreSettings } from './backends.ts';
+import { RULES_GROUP } from '../rules/worker.ts';
+import { openRules, serveRules, type ServedRules } from './rules-role.ts';
+import { listen, serveCollector, serveIngester, serveQueryApi, startRetentionSweep, type Logger } from './serve.ts';
 
 export { openBus, openStore } from './backends.ts';
 
 type Common = Settings<'host' | 'config' | 'logLevel'>;
+type RulesFiles = Settings<'rulesDir'>;
 export type CollectorSettings = Common & BusSettings & Settings<'otlpPort' | 'otlpGrpcPort' | 'maxBodyMiB'>;
 export type IngesterSettings = Common & BusSettings & StoreSettings & Settings<'metricsPort'>;
-export type QueryApiSettings = Common & StoreSettings & Settings<'httpPort'>;
-export type AllInOneSettings = Common & BusSettings & StoreSettings & Settings<'httpPort' | 'otlpPort' | 'otlpGrpcPort' | 'maxBodyMiB'>;
+export type QueryApiSettings = Common & StoreSettings & RulesFiles & Settings<'httpPort'>;
+export type RulesSettings = Common & BusSettings & StoreSettings & RulesFiles & Settings<'metricsPort'>;
+export type AllInOneSettings = Common & BusSettings & StoreSettings & RulesFiles & Settings<'httpPort' | 'otlpPort' | 'otlpGrpcPort' | 'maxBodyMiB' | 'rules'>;
 
 /** Tuning the settings table does not expose (tests use a fresh group and a short linger). */
 export type IngesterTuning = Pick<IngesterOptions, 'groupId' | 'lingerMs' | 'maxWriteRecords' | 'onError'>;
@@ -50,31 +55,23 @@ export async function startCollector(settings: CollectorSettings): Promise<Runni
   }
 }
 
-export async function startIngesterService(
-  settings: IngesterSettings,
-  tuning: IngesterTuning = {},
-): Promise<Running & { metricsPort: number; ingester: RunningIngester }> {
-  checkBackendSettings(settings);
-  const domain = loadDomainConfig(settings.config);
-  const bus = await openBus(settings, 'ordertrace-ingester');
+/** Opens the bus and the store, serves a role over them, and closes both after the role stops (or fails to start). */
+async function overBusAndStore<T extends Running>(
+  settings: BusSettings & StoreSettings,
+  clientId: string,
+  keyAttributes: string[],
+  serve: (bus: Bus, store: Store) => Promise<T>,
+): Promise<T> {
+  const bus = await openBus(settings, clientId);
   let store: Store | null = null;
   try {
-    store = await openStore(settings, domain.keyAttributes);
-    const groupId = tuning.groupId ?? INGESTER_GROUP;
-    const served = await serveIngester({
-      ...tuning, bus, store, groupId,
-      ready: allOf(busProbe(bus, groupId), storeProbe(store)),
-      status: { host: settings.host, port: settings.metricsPort, logger: loggerFor(settings.logLevel) },
-    });
-    const ingester = served.ingester;
-    const stopSweep = startRetentionSweep(store, settings.retentionDays);
+    store = await openStore(settings, keyAttributes);
+    const served = await serve(bus, store);
     const opened = store;
     return {
-      metricsPort: served.metricsPort!,
-      ingester,
+      ...served,
       async stop() {
-        stopSweep();
-        await served.close();
+        await served.stop();
         await bus.close();
         await opened.close();
       },
@@ -85,23 +82,81 @@ export async function startIngesterService(
   }
 }
 
+export async function startIngesterService(
+  settings: IngesterSettings,
+  tuning: IngesterTuning = {},
+): Promise<Running & { metricsPort: number; ingester: RunningIngester }> {
+  checkBackendSettings(settings);
+  const domain = loadDomainConfig(settings.config);
+  return overBusAndStore(settings, 'ordertrace-ingester', domain.keyAttributes, async (bus, store) => {
+    const groupId = tuning.groupId ?? INGESTER_GROUP;
+    const served = await serveIngester({
+      ...tuning, bus, store, groupId,
+      ready: allOf(busProbe(bus, groupId), storeProbe(store)),
+      status: { host: settings.host, port: settings.metricsPort, logger: loggerFor(settings.logLevel) },
+    });
+    const stopSweep = startRetentionSweep(store, settings.retentionDays);
+    return {
+      metricsPort: served.metricsPort!,
+      ingester: served.ingester,
+      async stop() {
+        stopSweep();
+        await served.close();
+      },
+    };
+  });
+}
+
 export async function startQueryApi(settings: QueryApiSettings): Promise<Running & { httpPort: number }> {
   checkBackendSettings(settings);
   const domain = loadDomainConfig(settings.config);
   const store = await openStore(settings, domain.keyAttributes);
+  const rules = openRules({ store, domain, rulesDir: settings.rulesDir });
   try {
-    const api = await serveQueryApi({ store, domain, host: settings.host, httpPort: settings.httpPort, logger: loggerFor(settings.logLevel) });
+    const api = await serveQueryApi({ store, domain, host: settings.host, httpPort: settings.httpPort, logger: loggerFor(settings.logLevel), rules });
     return {
       httpPort: api.httpPort,
       async stop() {
         await api.close();
+        rules.close();
         await store.close();
       },
     };
   } catch (error) {
+    rules.close();
     await closeQuietly(store);
     throw error;
   }
+}
+
+/** `ordertrace rules`: the rules worker (a consumer group member) with /metrics, /healthz, /readyz on --metrics-port. */
+export async function startRulesService(settings: RulesSettings, groupId = RULES_GROUP): Promise<Running & { metricsPort: number; served: ServedRules }> {
+  checkBackendSettings(settings);
+  const domain = loadDomainConfig(settings.config);
+  return overBusAndStore(settings, 'ordertrace-rules', domain.keyAttributes, async (bus, store) => {
+    const served = await serveRules({ bus, store, domain, rulesDir: settings.rulesDir, partitions: topicPartitions(settings), groupId });
+    const { worker } = served;
+    const status = buildStatusHttp({
+      metrics: async () => worker.metrics.render({ openOrders: worker.openOrders(), pendingTimers: worker.pendingTimers() }),
+      ready: allOf(busProbe(bus, groupId), storeProbe(store)),
+      logger: loggerFor(settings.logLevel),
+    });
+    let metricsPort: number;
+    try {
+      metricsPort = await listen(status, settings.host, settings.metricsPort);
+    } catch (error) {
+      await served.close();
+      throw error;
+    }
+    return {
+      metricsPort,
+      served,
+      async stop() {
+        await status.close();
+        await served.close();
+      },
+    };
+  });
 }
 
 export interface RunningAllInOne extends Running {
@@ -124,12 +179,16 @@ export async function startAllInOne(settings: AllInOneSettings, tuning: Ingester
     const ready = allOf(busProbe(bus, groupId), storeProbe(store));
     const { ingester, close: closeIngester } = await serveIngester({ ...tuning, bus, store, groupId, ready });
     stops.push(closeIngester);
-    const collector = await serveCollector({ ...settings, bus, domain, logger, ready, extraMetrics: () => ingester.renderMetrics() });
+    const opened = store;
+    const rules = settings.rules ? await serveRules({ bus, store, domain, rulesDir: settings.rulesDir, partitions: topicPartitions(settings) }) : null;
+    const runtime = rules?.runtime ?? openRules({ store, domain, rulesDir: settings.rulesDir });
+    stops.push(() => (rules ? rules.close() : runtime.close()));
+    const rulesMetrics = async () => (rules ? rules.worker.metrics.render({ openOrders: rules.worker.openOrders(), pendingTimers: rules.worker.pendingTimers() }) : '');
+    const collector = await serveCollector({ ...settings, bus, domain, logger, ready, extraMetrics: async () => (await ingester.renderMetrics()) + (await rulesMetrics()) });
     stops.push(() => collector.close());
-    const api = await serveQueryApi({ store, domain, host: settings.host, httpPort: settings.httpPort, logger });
+    const api = await serveQueryApi({ store, domain, host: settings.host, httpPort: settings.httpPort, logger, rules: runtime });
     stops.push(() => api.close());
     stops.push(startRetentionSweep(store, settings.retentionDays));
-    const opened = store;
     return {
       httpPort: api.httpPort,
       otlpPort: collector.otlpPort,

@@ -3,7 +3,7 @@
 // error bodies in the request's encoding, and only 429/503 (with Retry-After) for retryable trouble.
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ErrorCodes, OrdertraceError, type ErrorCode } from '../core/errors.ts';
 import type { LogRecord, MappingResult, Span } from '../core/model.ts';
 import {
@@ -97,7 +97,8 @@ async function decodedBody(request: FastifyRequest, maxBodyBytes: number): Promi
 
 export function buildCollectorHttp(options: CollectorHttpOptions): FastifyInstance {
   const now = options.now ?? Date.now;
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.maxBodyBytes });
+  // Per-request lines would drown the console at ingest rates; failures are logged by the error handler.
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.maxBodyBytes, logController: new LogController({ disableRequestLogging: true }) });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', PROTO, 'application/x-ndjson'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 

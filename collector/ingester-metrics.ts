@@ -3,7 +3,6 @@
 import type { Bus, Subscription } from '../core/bus/bus.ts';
 import { Topics } from '../core/bus/bus.ts';
 import { UnavailableError } from '../core/errors.ts';
-import type { WriteBatch } from '../core/store/store.ts';
 import { family, Histogram } from './prometheus.ts';
 
 /** What KafkaSubscription.stats offers (read structurally: the ingester does not depend on Kafka). */
@@ -25,9 +24,9 @@ export class IngesterMetrics {
   readonly #failures = new Map<string, number>([['unavailable', 0], ['error', 0]]);
   #storeUp = 1;
 
-  written(batch: WriteBatch, ms: number): void {
+  written(counts: Readonly<Record<'spans' | 'logs' | 'events', number>>, ms: number): void {
     for (const signal of ['spans', 'logs', 'events'] as const) {
-      this.#inserted.set(signal, this.#inserted.get(signal)! + (batch[signal]?.length ?? 0));
+      this.#inserted.set(signal, this.#inserted.get(signal)! + counts[signal]);
     }
     this.#latency.observe(ms / 1000);
     this.#storeUp = 1;

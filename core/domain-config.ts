@@ -38,11 +38,16 @@ const isStringList: Check = (path, v) => {
   v.forEach((item, i) => isString(`${path}[${i}]`, item));
 };
 
+/** A duration string; the rule files' JSON Schema (rules/rule-schema.ts) uses the same pattern. */
+export const DURATION_PATTERN = '^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)\\s*$';
+export const DURATION_EXPECTED = 'a duration such as "90s", "15m", "2h" or "3d"';
+const durationRegex = new RegExp(DURATION_PATTERN);
+
 /** Parses "90s", "15m", "2h", "3d" or a number of milliseconds. */
 export function parseDuration(path: string, value: unknown): number {
   if (typeof value === 'number' && value > 0) return value;
-  const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(value.trim()) : null;
-  if (!match) fail(path, 'a duration such as "90s", "15m", "2h" or "3d"', value);
+  const match = typeof value === 'string' ? durationRegex.exec(value) : null;
+  if (!match) fail(path, DURATION_EXPECTED, value);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
   return Number(match[1]) * unit;
 }

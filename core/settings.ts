@@ -35,6 +35,8 @@ export const SETTINGS = {
   clickhousePassword: { flag: '--clickhouse-password', env: 'ORDERTRACE_CLICKHOUSE_PASSWORD', kind: 'string', default: undefined, description: 'ClickHouse password (prefer the environment variable)' },
   clickhouseDatabase: { flag: '--clickhouse-database', env: 'ORDERTRACE_CLICKHOUSE_DATABASE', kind: 'string', default: 'ordertrace', description: 'ClickHouse database (created if missing)' },
   metricsPort: { flag: '--metrics-port', env: 'ORDERTRACE_METRICS_PORT', kind: 'port', default: 9464, description: 'ingester /metrics, /healthz and /readyz port' },
+  rules: { flag: '--rules', env: 'ORDERTRACE_RULES', kind: 'bool', default: true, description: 'run the rules engine in this all-in-one process; --no-rules to disable' },
+  rulesDir: { flag: '--rules-dir', env: 'ORDERTRACE_RULES_DIR', kind: 'string', default: undefined, description: 'directory of your rule files (YAML): merged over the shipped defaults, hot-reloaded (docs/rules.md)' },
   endpoint: { flag: '--endpoint', env: 'ORDERTRACE_ENDPOINT', kind: 'string', default: 'http://127.0.0.1:4318', description: 'collector URL the demo sends to' },
   protocol: { flag: '--protocol', env: 'ORDERTRACE_PROTOCOL', kind: 'enum', choices: ['http/protobuf', 'http/json', 'grpc'], default: 'http/protobuf', description: 'OTLP protocol the demo uses' },
   orders: { flag: '--orders', env: 'ORDERTRACE_ORDERS', kind: 'int', min: 0, default: undefined, description: 'stop the demo after this many live orders (default: run until stopped)' },

@@ -29,13 +29,17 @@ function operations(): Array<{ path: string; method: string; op: Operation }> {
   );
 }
 
-/** Every (METHOD, url) fastify has registered, read from its route tree. */
+/** Every (METHOD, url) fastify has registered, read from its route tree (a child line extends its parent's path). */
 function registeredRoutes(): Array<{ method: string; url: string }> {
   const routes: Array<{ method: string; url: string }> = [];
+  const parents: string[] = [];
   for (const line of api.app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const match = /(\/\S*) \(([A-Z, ]+)\)/.exec(line);
+    const match = /^(.*?)[├└]── (\/\S*)(?: \(([A-Z, ]+)\))?$/.exec(line);
     if (!match) continue;
-    for (const method of match[2]!.split(',').map((m) => m.trim())) routes.push({ method, url: match[1]! });
+    const depth = [...match[1]!].length / 4;
+    const url = (parents[depth - 1] ?? '') + match[2]!;
+    parents[depth] = url;
+    for (const method of (match[3] ?? '').split(',').map((m) => m.trim()).filter(Boolean)) routes.push({ method, url });
   }
   return routes;
 }
@@ -126,6 +130,50 @@ describe('GET /api/openapi.json', () => {
     expect(param('attributeFilters')).toMatchObject({ in: 'query', style: 'form', explode: true });
     const trace = doc.paths['/api/v1/traces/{traceId}']!.get as unknown as Operation;
     expect(trace.parameters[0]).toMatchObject({ name: 'traceId', in: 'path', schema: { pattern: '^[0-9a-fA-F]{32}$' } });
+  });
+});
+
+describe('alert, silence, rule and worklist routes', () => {
+  const op = (path: string, method: string) => doc.paths[path]?.[method] as unknown as Operation & { requestBody?: { required: boolean; content: Record<string, { schema: Record<string, unknown> }> } };
+
+  it('documents every new path and method', () => {
+    const expected: Array<[string, string[]]> = [
+      ['/api/v1/alerts', ['get']],
+      ['/api/v1/alerts/{id}', ['get']],
+      ['/api/v1/alerts/{id}/ack', ['post']],
+      ['/api/v1/alerts/{id}/resolve', ['post']],
+      ['/api/v1/silences', ['get', 'post']],
+      ['/api/v1/silences/{id}', ['get', 'delete']],
+      ['/api/v1/rules', ['get']],
+      ['/api/v1/rules/test', ['post']],
+      ['/api/v1/orders', ['get']],
+      ['/api/v1/returns/queues', ['get']],
+    ];
+    for (const [path, methods] of expected) expect(Object.keys(doc.paths[path] ?? {}).sort(), path).toEqual([...methods].sort());
+  });
+
+  it('documents request bodies, the actor header, the CSV export and the new error statuses', () => {
+    const ack = op('/api/v1/alerts/{id}/ack', 'post');
+    expect(ack.requestBody).toMatchObject({ required: false, content: { 'application/json': { schema: { type: 'object', properties: { actor: { type: 'string' }, comment: { type: 'string' } } } } } });
+    expect(ack.parameters).toContainEqual(expect.objectContaining({ name: 'x-ordertrace-actor', in: 'header', required: false }));
+    expect(ack.responses['409']!.description).toContain('OT_ERR_INVALID_TRANSITION');
+    expect(ack.responses['404']!.description).toContain('OT_ERR_ALERT_NOT_FOUND');
+    expect(ack.responses['415']!.description).toContain('OT_ERR_BAD_CONTENT_TYPE');
+
+    const test = op('/api/v1/rules/test', 'post');
+    expect(test.requestBody!.required).toBe(true);
+    expect(test.requestBody!.content['application/json']!.schema.required).toEqual(['yaml']);
+    expect(test.responses['422']!.description).toContain('OT_ERR_RULE_INVALID');
+    expect(doc.components.schemas.Error!.properties).toHaveProperty('errors', { type: 'array', items: { $ref: '#/components/schemas/RuleFileError' }, description: expect.any(String) });
+
+    const worklist = op('/api/v1/orders', 'get');
+    expect(Object.keys(worklist.responses['200']!.content as object)).toEqual(['application/json', 'text/csv']);
+    expect(worklist.parameters.map((p) => p.name)).toEqual(['rule', 'state', 'format', 'limit', 'cursor']);
+    expect(op('/api/v1/alerts', 'get').parameters.map((p) => p.name)).toEqual(['rule', 'order', 'state', 'severity', 'from', 'to', 'limit', 'cursor']);
+    expect(op('/api/v1/silences/{id}', 'delete').responses['404']!.description).toContain('OT_ERR_SILENCE_NOT_FOUND');
+    const journey = doc.components.schemas.OrderJourney!.properties as Record<string, unknown>;
+    expect(journey.alerts).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/Alert' } });
+    expect(journey.expectedStages).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/ExpectedStage' } });
   });
 });
 

@@ -31,7 +31,7 @@ function toOpenApi(value: unknown): unknown {
 
 function parameters(route: RouteSpec): Record<string, unknown>[] {
   const list: Record<string, unknown>[] = [];
-  const add = (where: 'path' | 'query', schema: JsonSchema | undefined) => {
+  const add = (where: 'path' | 'query' | 'header', schema: JsonSchema | undefined) => {
     if (!schema) return;
     const required = new Set((schema.required as string[] | undefined) ?? []);
     for (const [name, prop] of Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>)) {
@@ -55,6 +55,7 @@ function parameters(route: RouteSpec): Record<string, unknown>[] {
   };
   add('path', route.params);
   add('query', route.querystring);
+  add('header', route.headers);
   return list;
 }
 
@@ -62,6 +63,9 @@ function responses(route: RouteSpec): Record<string, unknown> {
   const out: Record<string, unknown> = {
     200: { description: 'OK', content: { 'application/json': { schema: toOpenApi(route.ok) } } },
   };
+  if (route.csv) {
+    (out[200] as { content: Record<string, unknown> }).content['text/csv'] = { schema: { type: 'string', description: route.csv } };
+  }
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of route.errors) byStatus.set(ErrorCodes[code].status, [...(byStatus.get(ErrorCodes[code].status) ?? []), code]);
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
@@ -88,6 +92,7 @@ export function buildOpenApiDocument(routes: RouteSpec[] = Object.values(ROUTES)
       description: route.description,
       tags: route.tags,
       parameters: parameters(route),
+      ...(route.body ? { requestBody: { required: ((route.body.required as string[] | undefined) ?? []).length > 0, content: { 'application/json': { schema: toOpenApi(route.body) } } } } : {}),
       responses: responses(route),
     };
   }
@@ -103,7 +108,8 @@ export function buildOpenApiDocument(routes: RouteSpec[] = Object.values(ROUTES)
       title: 'ordertrace query API',
       version: '1.0.0',
       description:
-        'Look up orders and traces, search spans and logs. All times are nanoseconds since the Unix epoch as exact decimal strings. ' +
+        'Look up orders and traces, search spans and logs, work alerts, silences and rules. Span, log and journey times are nanoseconds ' +
+        'since the Unix epoch as exact decimal strings; alert, silence and rule times (fields ending in Ms) are milliseconds since the epoch. ' +
         'Every error is JSON {code, message} with a stable OT_ERR_* code: ' +
         codes.map((c) => `${c} (${ErrorCodes[c].status}) ${ErrorCodes[c].meaning}`).join(' ') +
         ' Unknown routes answer 404 OT_ERR_NOT_FOUND.',
@@ -112,6 +118,10 @@ export function buildOpenApiDocument(routes: RouteSpec[] = Object.values(ROUTES)
       { name: 'orders', description: 'Order journeys' },
       { name: 'traces', description: 'Traces' },
       { name: 'search', description: 'Span and log search' },
+      { name: 'alerts', description: 'Alerts raised by the rules, and their lifecycle' },
+      { name: 'silences', description: 'Silences: mute notifications of matching alerts until a time' },
+      { name: 'rules', description: 'The rule set in force, and backtests of rule files' },
+      { name: 'worklists', description: 'Orders to work on: by alert, and return approval queues' },
       { name: 'meta', description: 'Health and this document' },
     ],
     paths,

@@ -1,9 +1,13 @@
-// The order response: the computed journey plus the raw spans and logs support needs, and which key
-// matched. Pure: the same records, catalog and clock give the same payload.
+// The order response: the computed journey plus the raw spans and logs support needs, which key
+// matched, the order's alerts and what it waits for by the deadline rules. Pure: the same records,
+// catalog, alerts, rules and clock give the same payload.
+import type { Alert } from '../core/alerts.ts';
 import { computeJourney, type OrderJourney } from '../core/journey.ts';
 import type { AnyValue, Attributes, LogRecord, Span } from '../core/model.ts';
 import type { StageDef } from '../core/stages.ts';
 import type { OrderRecords } from '../core/store/store.ts';
+import type { RuleSet } from '../rules/model.ts';
+import { expectedStages, type ExpectedStage } from './expected-stages.ts';
 import { normalizeTraceId } from './params.ts';
 
 export interface OrderView extends OrderJourney {
@@ -12,6 +16,15 @@ export interface OrderView extends OrderJourney {
   matchedBy: string;
   spans: Span[];
   logs: LogRecord[];
+  /** The order's alerts, newest first. */
+  alerts: Alert[];
+  expectedStages: ExpectedStage[];
+}
+
+/** What the rules say about the order: its stored alerts and the loaded rule set. */
+export interface OrderRulesView {
+  alerts: Alert[];
+  ruleSet: Pick<RuleSet, 'rules' | 'calendars'>;
 }
 
 /** The exact string form the store matches attribute filters and keys against. */
@@ -44,9 +57,17 @@ function compareNs(a: string, b: string): number {
   return d < 0n ? -1 : d > 0n ? 1 : 0;
 }
 
-export function orderView(key: string, records: OrderRecords, stages: StageDef[], nowMs: number, keyAttributes: readonly string[]): OrderView {
+export function orderView(key: string, records: OrderRecords, stages: StageDef[], nowMs: number, keyAttributes: readonly string[], rules: OrderRulesView): OrderView {
   const journey = computeJourney(records, stages, nowMs);
   const spans = [...records.spans].sort((a, b) => compareNs(a.startTimeUnixNano, b.startTimeUnixNano) || a.spanId.localeCompare(b.spanId));
   const logs = [...records.logs].sort((a, b) => compareNs(a.timeUnixNano, b.timeUnixNano) || a.logId.localeCompare(b.logId));
-  return { ...journey, key, matchedBy: matchedBy(key, records, keyAttributes), spans, logs };
+  return {
+    ...journey,
+    key,
+    matchedBy: matchedBy(key, records, keyAttributes),
+    spans,
+    logs,
+    alerts: rules.alerts,
+    expectedStages: expectedStages(journey.events, rules.ruleSet.rules, rules.ruleSet.calendars, stages, nowMs),
+  };
 }

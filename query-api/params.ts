@@ -29,12 +29,12 @@ export function badParameter(message: string): OrdertraceError {
   return new OrdertraceError('OT_ERR_BAD_PARAMETER', message);
 }
 
-function expected(name: string, what: string, value: unknown): OrdertraceError {
+export function expected(name: string, what: string, value: unknown): OrdertraceError {
   return badParameter(`${name} must be ${what}, got ${show(value)}`);
 }
 
 /** One value of a parameter: undefined when absent or empty; an error when repeated. */
-function single(raw: RawQuery, name: string): string | undefined {
+export function single(raw: RawQuery, name: string): string | undefined {
   const value = raw[name];
   if (value === undefined || value === null) return undefined;
   if (Array.isArray(value)) throw badParameter(`${name} must be given at most once, got ${value.length} values ${show(value)}`);
@@ -52,12 +52,12 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-function rejectUnknown(raw: RawQuery, known: string[]): void {
+export function rejectUnknown(raw: RawQuery, known: string[], allowAttributes = true): void {
   for (const name of Object.keys(raw)) {
-    if (known.includes(name) || name.startsWith(ATTR_PREFIX)) continue;
+    if (known.includes(name) || (allowAttributes && name.startsWith(ATTR_PREFIX))) continue;
     const close = known.find((k) => editDistance(k.toLowerCase(), name.toLowerCase()) <= 2);
     const hint = close ? ` (did you mean "${close}"?)` : '';
-    throw badParameter(`unknown query parameter "${name}"${hint}; known: ${known.join(', ')}, ${ATTR_PREFIX}<key>`);
+    throw badParameter(`unknown query parameter "${name}"${hint}; known: ${known.join(', ')}${allowAttributes ? `, ${ATTR_PREFIX}<key>` : ''}`);
   }
 }
 
@@ -103,7 +103,7 @@ export function parseTime(name: string, text: string): string {
   return (ms * NS_PER_MS + BigInt((m[7] ?? '').padEnd(9, '0'))).toString();
 }
 
-function parseLimit(text: string | undefined): number {
+export function parseLimit(text: string | undefined): number {
   if (text === undefined) return DEFAULT_LIMIT;
   const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
   if (!(n >= 1 && n <= MAX_LIMIT)) throw expected('limit', `an integer from 1 to ${MAX_LIMIT}`, text);
@@ -120,8 +120,27 @@ export function normalizeTraceId(text: string): string | null {
   return new RegExp(TRACE_ID_PATTERN).test(text) ? text.toLowerCase() : null;
 }
 
-function knownNames(schema: JsonSchema): string[] {
+export function knownNames(schema: JsonSchema): string[] {
   return Object.keys(schema.properties as Record<string, unknown>);
+}
+
+/** Optional from (inclusive) / to (exclusive) bounds → ns; from must be earlier than to. */
+export function parseTimeRange(from: string | undefined, to: string | undefined): { fromNs?: string; toNs?: string } {
+  const range: { fromNs?: string; toNs?: string } = {};
+  if (from !== undefined) range.fromNs = parseTime('from', from);
+  if (to !== undefined) range.toNs = parseTime('to', to);
+  if (range.fromNs !== undefined && range.toNs !== undefined && BigInt(range.fromNs) >= BigInt(range.toNs)) {
+    throw badParameter(`from must be earlier than to, got from=${JSON.stringify(from)} to=${JSON.stringify(to)}`);
+  }
+  return range;
+}
+
+/** One of a fixed set of words, any case. */
+export function parseEnum<T extends string>(name: string, text: string, values: readonly T[]): T {
+  const lower = text.toLowerCase();
+  const match = values.find((v) => v === lower);
+  if (!match) throw expected(name, `one of ${values.join(', ')}`, text);
+  return match;
 }
 
 function parseCommon(raw: RawQuery, schema: JsonSchema): SearchCommon {
@@ -129,13 +148,7 @@ function parseCommon(raw: RawQuery, schema: JsonSchema): SearchCommon {
   const query: SearchCommon = { limit: parseLimit(single(raw, 'limit')) };
   const service = single(raw, 'service');
   if (service !== undefined) query.service = service;
-  const from = single(raw, 'from');
-  const to = single(raw, 'to');
-  if (from !== undefined) query.fromNs = parseTime('from', from);
-  if (to !== undefined) query.toNs = parseTime('to', to);
-  if (query.fromNs !== undefined && query.toNs !== undefined && BigInt(query.fromNs) >= BigInt(query.toNs)) {
-    throw badParameter(`from must be earlier than to, got from=${JSON.stringify(from)} to=${JSON.stringify(to)}`);
-  }
+  Object.assign(query, parseTimeRange(single(raw, 'from'), single(raw, 'to')));
   const attributes: Record<string, string> = {};
   for (const name of Object.keys(raw)) {
     if (!name.startsWith(ATTR_PREFIX)) continue;
@@ -155,12 +168,7 @@ export function parseSpanQuery(raw: RawQuery): SpanQuery {
   const name = single(raw, 'name');
   if (name !== undefined) query.name = name;
   const status = single(raw, 'status');
-  if (status !== undefined) {
-    const lower = status.toLowerCase();
-    const match = SPAN_STATUSES.find((s) => s === lower);
-    if (!match) throw expected('status', `one of ${SPAN_STATUSES.join(', ')}`, status);
-    query.status = match;
-  }
+  if (status !== undefined) query.status = parseEnum('status', status, SPAN_STATUSES);
   const min = single(raw, 'minDurationMs');
   const max = single(raw, 'maxDurationMs');
   if (min !== undefined) query.minDurationNs = parseDurationMs('minDurationMs', min);

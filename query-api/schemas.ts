@@ -2,12 +2,14 @@
 // emitted as OpenAPI components) and the route table. Fastify validates and serializes with these
 // objects; openapi.ts turns the same objects into the OpenAPI 3.1 document.
 import type { ErrorCode } from '../core/errors.ts';
+import {
+  ACTOR_HEADER, ACTOR_HEADERS, ALERT_ACTION_BODY, ALERT_COMPONENTS, ALERT_QUERY_SCHEMA, RULE_TEST_BODY, SILENCE_BODY, WORKLIST_QUERY_SCHEMA,
+} from './alert-schemas.ts';
+import { DEFAULT_LIMIT, INT, MAX_LIMIT, NEXT_CURSOR, NS, NS_OR_NULL, STR, arrayOf, object, ref, type JsonSchema } from './schema-kit.ts';
 
-export type JsonSchema = Record<string, unknown>;
+export type { JsonSchema } from './schema-kit.ts';
 
-/** Search page size: default and upper bound. */
-export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 1000;
+export { DEFAULT_LIMIT, MAX_LIMIT } from './schema-kit.ts';
 export const SPAN_STATUSES = ['unset', 'ok', 'error'] as const;
 /** OpenTelemetry severity names → the lowest SeverityNumber of their range. */
 export const SEVERITY_NAMES = { trace: 1, debug: 5, info: 9, warn: 13, error: 17, fatal: 21 } as const;
@@ -22,28 +24,22 @@ export const PATTERN_MEANINGS: Record<string, string> = {
   [SPAN_ID_PATTERN]: '16 hexadecimal characters',
 };
 
-const ref = (id: string): JsonSchema => ({ $ref: `${id}#` });
-const arrayOf = (id: string): JsonSchema => ({ type: 'array', items: ref(id) });
-const NS = { type: 'string', pattern: '^[0-9]+$', description: 'Nanoseconds since the Unix epoch, as an exact decimal string.' };
-const NS_OR_NULL = { type: ['string', 'null'], pattern: '^[0-9]+$', description: 'Nanoseconds since the Unix epoch (decimal string), or null.' };
 const HEX_TRACE_ID = { type: 'string', description: 'Trace ID, 32 lowercase hex characters.' };
 const HEX_SPAN_ID = { type: 'string', description: 'Span ID, 16 lowercase hex characters.' };
-const INT = { type: 'integer' };
-const STR = { type: 'string' };
-
-function object(properties: Record<string, JsonSchema>, extra: JsonSchema = {}): JsonSchema {
-  return { type: 'object', properties, required: Object.keys(properties), additionalProperties: false, ...extra };
-}
 
 /** Shared schemas: fastify.addSchema() each, referenced as `{ $ref: 'Name#' }`; OpenAPI components.schemas. */
 export const COMPONENT_SCHEMAS: JsonSchema[] = [
-  object(
-    {
-      code: { type: 'string', pattern: '^OT_ERR_[A-Z_]+$', description: 'Stable error code (OT_ERR_*); see the response descriptions and docs/errors.md.' },
-      message: { type: 'string', description: 'What went wrong, naming the offending parameter where there is one.' },
-    },
-    { $id: 'Error', description: 'Every error response has this shape; the HTTP status follows the code.' },
-  ),
+  {
+    ...object(
+      {
+        code: { type: 'string', pattern: '^OT_ERR_[A-Z_]+$', description: 'Stable error code (OT_ERR_*); see the response descriptions and docs/errors.md.' },
+        message: { type: 'string', description: 'What went wrong, naming the offending parameter where there is one.' },
+        errors: { ...arrayOf('RuleFileError'), description: 'OT_ERR_RULE_INVALID only: every problem of the rule file, located.' },
+      },
+      { $id: 'Error', description: 'Every error response has this shape; the HTTP status follows the code.' },
+    ),
+    required: ['code', 'message'],
+  },
   {
     $id: 'AnyValue',
     description:
@@ -162,19 +158,25 @@ export const COMPONENT_SCHEMAS: JsonSchema[] = [
       cancelled: { type: 'boolean' },
       spans: { ...arrayOf('Span'), description: "The order's spans in start order, complete with attributes." },
       logs: { ...arrayOf('LogRecord'), description: "The order's logs in time order." },
+      alerts: { ...arrayOf('Alert'), description: "The order's alerts, newest first." },
+      expectedStages: {
+        ...arrayOf('ExpectedStage'),
+        description: 'For each loaded deadline rule whose `after` event happened and none of whose `expect` events has: what the order waits for and until when. Earliest due first.',
+      },
     },
     { $id: 'OrderJourney' },
   ),
   object(
-    { items: arrayOf('Span'), nextCursor: { type: ['string', 'null'], description: 'Pass back as `cursor` for the next page; null on the last page.' } },
+    { items: arrayOf('Span'), nextCursor: NEXT_CURSOR },
     { $id: 'SpanPage', description: 'Newest first.' },
   ),
   object(
-    { items: arrayOf('LogRecord'), nextCursor: { type: ['string', 'null'], description: 'Pass back as `cursor` for the next page; null on the last page.' } },
+    { items: arrayOf('LogRecord'), nextCursor: NEXT_CURSOR },
     { $id: 'LogPage', description: 'Newest first.' },
   ),
   object({ services: { type: 'array', items: object({ service: STR, operations: { type: 'array', items: STR, description: 'Span names.' } }) } }, { $id: 'ServiceList' }),
   object({ status: { type: 'string', enum: ['ok', 'ready'] } }, { $id: 'Health' }),
+  ...ALERT_COMPONENTS,
 ];
 
 // ---- query parameters ----
@@ -237,7 +239,7 @@ export const LOG_QUERY_SCHEMA: JsonSchema = {
 // ---- routes ----
 
 export interface RouteSpec {
-  method: 'GET';
+  method: 'GET' | 'POST' | 'DELETE';
   /** fastify syntax (`:param`). */
   url: string;
   operationId: string;
@@ -246,13 +248,42 @@ export interface RouteSpec {
   tags: string[];
   params?: JsonSchema;
   querystring?: JsonSchema;
+  /** Request headers the route reads (lowercase names). */
+  headers?: JsonSchema;
+  /** JSON request body; absent body = {}. */
+  body?: JsonSchema;
   /** Schema of the 200 response. */
   ok: JsonSchema;
+  /** Set when the 200 response can also be text/csv: what the CSV holds. */
+  csv?: string;
   /** Every error code the route can answer with. */
   errors: ErrorCode[];
 }
 
 const STORE_ERRORS: ErrorCode[] = ['OT_ERR_STORE_UNAVAILABLE', 'OT_ERR_INTERNAL'];
+/** What a request body can fail with before validation: not JSON, another content type, too large. */
+const BODY_ERRORS: ErrorCode[] = ['OT_ERR_DECODE', 'OT_ERR_BAD_CONTENT_TYPE', 'OT_ERR_TOO_LARGE'];
+const ALERT_ID = object({ id: { type: 'string', minLength: 1, maxLength: 256, description: 'Alert ID.' } });
+const SILENCE_ID = object({ id: { type: 'string', minLength: 1, maxLength: 256, description: 'Silence ID.' } });
+const QUERY_NOTE = 'Every parameter is optional and may appear once; an empty value counts as absent; unknown parameters are rejected with OT_ERR_BAD_PARAMETER.';
+const ACTOR_NOTE = `The actor comes from the body or the ${ACTOR_HEADER} header (until the API has authentication); one is required.`;
+
+/** POST /api/v1/alerts/:id/<verb>: a person moves the alert along its lifecycle. */
+function alertAction(operationId: string, verb: string, summary: string, description: string): RouteSpec {
+  return {
+    method: 'POST',
+    url: `/api/v1/alerts/:id/${verb}`,
+    operationId,
+    summary,
+    description,
+    tags: ['alerts'],
+    params: ALERT_ID,
+    headers: ACTOR_HEADERS,
+    body: ALERT_ACTION_BODY,
+    ok: ref('Alert'),
+    errors: ['OT_ERR_BAD_PARAMETER', 'OT_ERR_ALERT_NOT_FOUND', 'OT_ERR_INVALID_TRANSITION', ...BODY_ERRORS, ...STORE_ERRORS],
+  };
+}
 
 export const ROUTES = {
   openapi: {
@@ -339,6 +370,134 @@ export const ROUTES = {
     description: 'The store answers a cheap query; 503 with Retry-After otherwise.',
     tags: ['meta'],
     ok: ref('Health'),
+    errors: STORE_ERRORS,
+  },
+  listAlerts: {
+    method: 'GET',
+    url: '/api/v1/alerts',
+    operationId: 'listAlerts',
+    summary: 'Search alerts',
+    description: `Alerts matching every given filter, newest firedAt first, paginated. ${QUERY_NOTE}`,
+    tags: ['alerts'],
+    querystring: ALERT_QUERY_SCHEMA,
+    ok: ref('AlertPage'),
+    errors: ['OT_ERR_BAD_PARAMETER', ...STORE_ERRORS],
+  },
+  getAlert: {
+    method: 'GET',
+    url: '/api/v1/alerts/:id',
+    operationId: 'getAlert',
+    summary: 'One alert, its remediation guide and evidence',
+    description: "The alert, its rule's guide rendered with the order's context, and the stored records its evidence names.",
+    tags: ['alerts'],
+    params: ALERT_ID,
+    ok: ref('AlertDetail'),
+    errors: ['OT_ERR_BAD_PARAMETER', 'OT_ERR_ALERT_NOT_FOUND', ...STORE_ERRORS],
+  },
+  acknowledgeAlert: alertAction(
+    'acknowledgeAlert',
+    'ack',
+    'Acknowledge an alert',
+    `A firing alert becomes acknowledged: someone is on it. ${ACTOR_NOTE} Answers the updated alert; 409 when the alert is not firing.`,
+  ),
+  resolveAlert: alertAction(
+    'resolveAlert',
+    'resolve',
+    'Resolve an alert by hand',
+    `A firing or acknowledged alert becomes resolved (resolution: manual). ${ACTOR_NOTE} Answers the updated alert; 409 when it is already resolved.`,
+  ),
+  listSilences: {
+    method: 'GET',
+    url: '/api/v1/silences',
+    operationId: 'listSilences',
+    summary: 'Active silences',
+    description: 'Silences that have not ended, soonest to end first.',
+    tags: ['silences'],
+    ok: ref('SilenceList'),
+    errors: STORE_ERRORS,
+  },
+  createSilence: {
+    method: 'POST',
+    url: '/api/v1/silences',
+    operationId: 'createSilence',
+    summary: 'Create a silence',
+    description:
+      'Mutes notifications and tickets of matching alerts (the alerts still fire and are listed) until endsAt, or for durationMs. ' +
+      `A silence names a rule, label matchers, or both. The creator comes from createdBy or the ${ACTOR_HEADER} header; one is required.`,
+    tags: ['silences'],
+    headers: ACTOR_HEADERS,
+    body: SILENCE_BODY,
+    ok: ref('Silence'),
+    errors: ['OT_ERR_BAD_PARAMETER', ...BODY_ERRORS, ...STORE_ERRORS],
+  },
+  getSilence: {
+    method: 'GET',
+    url: '/api/v1/silences/:id',
+    operationId: 'getSilence',
+    summary: 'One silence',
+    description: 'Active or expired.',
+    tags: ['silences'],
+    params: SILENCE_ID,
+    ok: ref('Silence'),
+    errors: ['OT_ERR_BAD_PARAMETER', 'OT_ERR_SILENCE_NOT_FOUND', ...STORE_ERRORS],
+  },
+  expireSilence: {
+    method: 'DELETE',
+    url: '/api/v1/silences/:id',
+    operationId: 'expireSilence',
+    summary: 'Expire a silence now',
+    description: 'The silence ends now and is kept for audit; expiring an expired silence changes nothing. Answers the silence.',
+    tags: ['silences'],
+    params: SILENCE_ID,
+    ok: ref('Silence'),
+    errors: ['OT_ERR_BAD_PARAMETER', 'OT_ERR_SILENCE_NOT_FOUND', ...STORE_ERRORS],
+  },
+  listRules: {
+    method: 'GET',
+    url: '/api/v1/rules',
+    operationId: 'listRules',
+    summary: 'The rule set in force',
+    description: 'Every loaded rule with where it is defined and how many of its alerts are open, and the problems of the last reload of the rule files.',
+    tags: ['rules'],
+    ok: ref('RuleList'),
+    errors: STORE_ERRORS,
+  },
+  testRules: {
+    method: 'POST',
+    url: '/api/v1/rules/test',
+    operationId: 'testRules',
+    summary: 'Backtest a rule file',
+    description:
+      "Validates a rule file (YAML; it may use the calendars and notifiers of the loaded rule set) and replays an order's stored records, " +
+      'or the order events of a time window (with spans and logs for error_pattern and stalled_queue rules), through its rules. ' +
+      'Answers what would have fired; nothing is stored or notified. An invalid file answers 422 OT_ERR_RULE_INVALID with every problem in `errors`.',
+    tags: ['rules'],
+    body: RULE_TEST_BODY,
+    ok: ref('BacktestReport'),
+    errors: ['OT_ERR_BAD_PARAMETER', 'OT_ERR_ORDER_NOT_FOUND', 'OT_ERR_RULE_INVALID', ...BODY_ERRORS, ...STORE_ERRORS],
+  },
+  listOrders: {
+    method: 'GET',
+    url: '/api/v1/orders',
+    operationId: 'listOrders',
+    summary: 'Worklist: orders with alerts',
+    description:
+      `Orders with an alert of the given rule in the given state ("stuck now": state=firing), one row per alert, newest first. ${QUERY_NOTE} ` +
+      'format=csv or `Accept: text/csv` exports the whole list as CSV (RFC 4180) with a header row.',
+    tags: ['worklists'],
+    querystring: WORKLIST_QUERY_SCHEMA,
+    ok: ref('Worklist'),
+    csv: 'Columns orderId, rule, state, severity, firedAt, dueAt, summary; CRLF line ends; fields with commas, quotes or line breaks quoted.',
+    errors: ['OT_ERR_BAD_PARAMETER', ...STORE_ERRORS],
+  },
+  returnQueues: {
+    method: 'GET',
+    url: '/api/v1/returns/queues',
+    operationId: 'returnQueues',
+    summary: 'Return approval queues',
+    description: 'Open return SLA alerts grouped by the approver level they wait at, with the SLA countdown and escalations.',
+    tags: ['worklists'],
+    ok: ref('ReturnQueues'),
     errors: STORE_ERRORS,
   },
 } satisfies Record<string, RouteSpec>;

@@ -33,14 +33,28 @@ function requirement(error: AjvError): string {
   }
 }
 
-/** `traceId must be 32 hexadecimal characters, got "xyz"`; `part` is 'params', 'querystring', … */
+const PART_NAMES: Record<string, string> = { params: 'path parameter', querystring: 'query parameter', body: 'body field', headers: 'header' };
+
+/** The value at an Ajv instancePath (`/matchers/team`) of the input. */
+function valueAt(input: unknown, instancePath: string): unknown {
+  let value = input;
+  for (const segment of instancePath.split('/').slice(1)) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[segment.replaceAll('~1', '/').replaceAll('~0', '~')];
+  }
+  return value;
+}
+
+/** `traceId must be 32 hexadecimal characters, got "xyz"`; `part` is 'params', 'querystring', 'body', … */
 export function validationMessage(errors: AjvError[], part: string | undefined, input: unknown): string {
   const error = errors[0];
   if (!error) return `invalid ${part ?? 'request'}`;
-  const where = part === 'params' ? 'path parameter' : part === 'querystring' ? 'query parameter' : (part ?? 'request');
-  if (error.keyword === 'additionalProperties') return `unknown ${where} "${error.params.additionalProperty as string}"`;
-  if (error.keyword === 'required') return `${where} ${error.params.missingProperty as string} is required`;
-  const name = error.instancePath.replace(/^\//, '').replaceAll('/', '.') || where;
-  const value = error.instancePath && input !== null && typeof input === 'object' ? (input as Record<string, unknown>)[error.instancePath.slice(1).split('/')[0]!] : undefined;
+  const where = PART_NAMES[part ?? ''] ?? part ?? 'request';
+  const parent = error.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  const prefix = parent ? `${parent}.` : '';
+  if (error.keyword === 'additionalProperties') return `unknown ${where} "${prefix}${error.params.additionalProperty as string}"`;
+  if (error.keyword === 'required') return `${where} ${prefix}${error.params.missingProperty as string} is required`;
+  const name = parent || (part === 'body' ? 'the body' : where);
+  const value = error.instancePath ? valueAt(input, error.instancePath) : part === 'body' ? input : undefined;
   return `${name} ${requirement(error)}${value === undefined ? '' : `, got ${show(value)}`}`;
 }

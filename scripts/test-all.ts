@@ -1,6 +1,6 @@
 // The whole test suite, as the README names it (`npm test`):
 //  1. start the real services the suites need (ClickHouse, Kafka, chDB via deploy/dev/services.sh),
-//  2. type-check, 3. every vitest suite in parallel, 4. the broker-stopping *.serial.test.ts files
+//  2. type-check, build the UI, 3. the UI's vitest suites, then every other vitest suite in parallel, 4. the broker-stopping *.serial.test.ts files
 //  one at a time, 5. stop what it started. Prints a closing "N passed, N failed" line that CI reads.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -45,12 +45,16 @@ try {
   if (servicesUp !== 0) {
     failed += 1; // integration suites cannot run: a failure, never a skip
   } else {
-    const typecheck = run('type-check', 'tsc', ['--noEmit']);
+    const typecheck = run('type-check', 'tsc', ['--noEmit']) || run('type-check (ui)', 'tsc', ['--noEmit', '-p', 'ui']);
     if (typecheck === 0) passed += 1;
     else failed += 1;
+    // The UI's end-to-end tests serve the built app; build it once here rather than in each test file.
+    const uiBuild = run('UI build', 'vite', ['build', '--config', 'ui/vite.config.ts', '--logLevel', 'warn']);
+    if (uiBuild !== 0) failed += 1;
+    const ui = extra.length > 0 ? 0 : vitest('UI component and state tests', 'ui', ['--config', 'ui/vitest.config.ts']);
     const parallel = vitest('tests', 'parallel', extra);
     const serial = extra.length > 0 ? 0 : vitest('serial tests (stop and restart services)', 'serial', ['--config', 'vitest.serial.config.ts']);
-    status = typecheck || parallel || serial;
+    status = typecheck || uiBuild || ui || parallel || serial;
   }
 } finally {
   if (!wasUp) run('services', 'bash', ['deploy/dev/services.sh', 'down']);

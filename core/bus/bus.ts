@@ -38,6 +38,12 @@ export interface SubscribeOptions {
   maxBatchRecords?: number;
   /** Where a group with no committed offset starts (default 'earliest'). */
   fromBeginning?: boolean;
+  /**
+   * Called with the partition numbers this member owns after every (re)assignment (empty when it owns
+   * none). Assignment is co-partitioned: partition p of every subscribed topic goes to the same member,
+   * so one key's records on several topics meet in one consumer (the rules engine relies on it).
+   */
+  onAssigned?: (partitions: number[]) => void;
 }
 
 export interface Subscription {

@@ -4,6 +4,7 @@
 //   kafka-admin.ts      ensureTopics() through the admin client, lag() from committed offsets
 //   kafka-errors.ts     kafkajs errors → UnavailableError, rebalance detection
 //   kafka-options.ts    options and defaults;  kafka-log.ts  kafkajs logs → onLog
+//   kafka-zstd.ts       zstd record batches (the producer's default; consumers read them whatever they produce)
 // Semantics are bus.ts's; the same contract suite (test/contract/bus.contract.ts) runs against a real
 // broker in test/contract/bus.kafka.test.ts.
 import { Kafka } from 'kafkajs';
@@ -14,9 +15,12 @@ import { KafkaSubscription } from './kafka-consumer.ts';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-log.ts';
 import { resolveKafkaOptions, retryOptions, type KafkaBusOptions, type ResolvedKafkaBusOptions } from './kafka-options.ts';
 import { KafkaPublisher } from './kafka-publisher.ts';
+import { registerZstd } from './kafka-zstd.ts';
 
 export type { KafkaBusOptions, KafkaLogEntry, KafkaLogLevel } from './kafka-options.ts';
 export type { KafkaSubscription, KafkaSubscriptionStats } from './kafka-consumer.ts';
+
+registerZstd();
 
 export class KafkaBus implements Bus {
   readonly options: Readonly<ResolvedKafkaBusOptions>;

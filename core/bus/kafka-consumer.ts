@@ -25,6 +25,7 @@
 // chunk stays uncommitted), then the member leaves the group and the connections close.
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DeliveredBatch, DeliveredRecord, SubscribeOptions, Subscription } from './bus.ts';
+import { CoPartitionedAssigner } from './kafka-copartition.ts';
 import { describeKafkaError, isRebalanceError, toUnavailable } from './kafka-errors.ts';
 import { retryOptions, type ResolvedKafkaBusOptions } from './kafka-options.ts';
 
@@ -84,6 +85,7 @@ export class KafkaSubscription implements Subscription {
   readonly #options: ResolvedKafkaBusOptions;
   readonly #consumer: Consumer;
   readonly #handler: (batch: DeliveredBatch) => Promise<void>;
+  readonly #onAssigned: ((partitions: number[]) => void) | undefined;
   readonly #maxBatchRecords: number;
   readonly #onStopped: (subscription: KafkaSubscription) => void;
   #stopRequested = false;
@@ -103,6 +105,7 @@ export class KafkaSubscription implements Subscription {
     this.groupId = subscribe.groupId;
     this.topics = [...subscribe.topics];
     this.#handler = subscribe.handler;
+    this.#onAssigned = subscribe.onAssigned;
     this.#maxBatchRecords = subscribe.maxBatchRecords ?? 1000;
     this.#onStopped = onStopped;
   }
@@ -128,7 +131,10 @@ export class KafkaSubscription implements Subscription {
       rebalanceTimeout: options.rebalanceTimeoutMs,
       heartbeatInterval: options.heartbeatIntervalMs,
       maxWaitTimeInMs: options.maxWaitTimeMs,
+      maxBytesPerPartition: options.fetchMaxBytesPerPartition,
+      maxBytes: options.fetchMaxBytes,
       allowAutoTopicCreation: false,
+      partitionAssigners: [CoPartitionedAssigner],
       retry: {
         ...retryOptions(8, 300, 5000),
         // Retriable crashes restart the consumer (a rejoin) unless the subscription is stopping.
@@ -161,9 +167,11 @@ export class KafkaSubscription implements Subscription {
 
   #listen(): void {
     const { events } = this.#consumer;
-    this.#consumer.on(events.GROUP_JOIN, () => {
+    this.#consumer.on(events.GROUP_JOIN, (event) => {
       this.stats.groupJoins += 1;
       this.#restartAttempts = 0;
+      const assigned = new Set(Object.values(event.payload.memberAssignment).flat());
+      this.#onAssigned?.([...assigned].sort((a, b) => a - b));
     });
     this.#consumer.on(events.REBALANCING, () => {
       this.stats.rebalances += 1;

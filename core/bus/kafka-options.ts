@@ -5,6 +5,8 @@ import type { RetryOptions } from 'kafkajs';
 
 export type KafkaLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
 
+export type KafkaCompression = 'zstd' | 'none';
+
 export interface KafkaLogEntry {
   level: Exclude<KafkaLogLevel, 'nothing'>;
   /** The kafkajs component, e.g. 'Consumer', 'Runner', 'Connection'. */
@@ -44,6 +46,8 @@ export interface KafkaBusOptions {
   maxInFlightRequests?: number;
   /** Bytes queued or in flight; beyond it publish() rejects at once with UnavailableError (default 64 MiB). */
   maxPendingBytes?: number;
+  /** Compression of produced record batches (default 'zstd', see kafka-zstd.ts; needs Kafka ≥ 2.1). */
+  compression?: KafkaCompression;
 
   // Consumers (one kafkajs consumer per subscribe()).
   /** The group coordinator drops a member it has not heard from for this long (default 30 000). */
@@ -56,6 +60,13 @@ export interface KafkaBusOptions {
   maxWaitTimeMs?: number;
   /** Partitions whose handlers may run at once within one consumer (default 1). */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Bytes one fetch may return per partition, and in all (defaults 1 MiB and 16 MiB), as stored, i.e.
+   * compressed: a fetch is decompressed whole, so memory holds several times this. A consumer fetches
+   * again only once its handlers are done: a fetch is what one round of handler calls can see.
+   */
+  fetchMaxBytesPerPartition?: number;
+  fetchMaxBytes?: number;
   /** First redelivery delay after a handler fails; doubles per consecutive failure (default 200). */
   retryBackoffMs?: number;
   /** Cap of the redelivery delay (default 5000). */
@@ -91,11 +102,14 @@ export function resolveKafkaOptions(options: KafkaBusOptions): ResolvedKafkaBusO
     maxRequestBytes: options.maxRequestBytes ?? 4 * MiB,
     maxInFlightRequests: options.maxInFlightRequests ?? 4,
     maxPendingBytes: options.maxPendingBytes ?? 64 * MiB,
+    compression: options.compression ?? 'zstd',
     sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
     rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 60_000,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 3000,
     maxWaitTimeMs: options.maxWaitTimeMs ?? 500,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+    fetchMaxBytesPerPartition: options.fetchMaxBytesPerPartition ?? MiB,
+    fetchMaxBytes: options.fetchMaxBytes ?? 16 * MiB,
     retryBackoffMs: options.retryBackoffMs ?? 200,
     maxRetryBackoffMs: options.maxRetryBackoffMs ?? 5000,
     logLevel: options.logLevel ?? 'warn',
@@ -105,10 +119,14 @@ export function resolveKafkaOptions(options: KafkaBusOptions): ResolvedKafkaBusO
   for (const key of [
     'connectionTimeoutMs', 'requestTimeoutMs', 'adminTimeoutMs', 'publishTimeoutMs', 'ackTimeoutMs', 'maxRequestBytes',
     'maxInFlightRequests', 'maxPendingBytes', 'sessionTimeoutMs', 'rebalanceTimeoutMs', 'heartbeatIntervalMs',
-    'maxWaitTimeMs', 'partitionsConsumedConcurrently', 'retryBackoffMs', 'maxRetryBackoffMs',
+    'maxWaitTimeMs', 'partitionsConsumedConcurrently', 'fetchMaxBytesPerPartition', 'fetchMaxBytes', 'retryBackoffMs',
+    'maxRetryBackoffMs',
   ] as const) {
     const value = resolved[key];
     if (!Number.isInteger(value) || value <= 0) throw new TypeError(`KafkaBus: ${key} must be a positive integer (got ${value})`);
+  }
+  if (resolved.compression !== 'zstd' && resolved.compression !== 'none') {
+    throw new TypeError(`KafkaBus: compression must be 'zstd' or 'none' (got ${String(resolved.compression)})`);
   }
   if (resolved.heartbeatIntervalMs * 3 > resolved.sessionTimeoutMs) {
     throw new TypeError('KafkaBus: heartbeatIntervalMs must be at most a third of sessionTimeoutMs');

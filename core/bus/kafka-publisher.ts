@@ -20,7 +20,7 @@
 // Reconnecting: when the broker drops the connection, kafkajs reconnects inside its send retries
 // (sendMessages: `cluster.connect()` when the cluster is disconnected), so the same producer keeps
 // working after a broker restart; the first publishes during the outage fail with UnavailableError.
-import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { UnavailableError } from '../errors.ts';
 import type { BusRecord } from './bus.ts';
 import { toUnavailable } from './kafka-errors.ts';
@@ -51,6 +51,7 @@ function toMessage(record: BusRecord): Message {
 export class KafkaPublisher {
   readonly #options: ResolvedKafkaBusOptions;
   readonly #producer: Producer;
+  readonly #compression: CompressionTypes;
   readonly #queue: PendingPublish[] = [];
   /** Bytes queued plus bytes in flight: what maxPendingBytes bounds. */
   #pendingBytes = 0;
@@ -62,6 +63,7 @@ export class KafkaPublisher {
   private constructor(options: ResolvedKafkaBusOptions, producer: Producer) {
     this.#options = options;
     this.#producer = producer;
+    this.#compression = options.compression === 'zstd' ? CompressionTypes.ZSTD : CompressionTypes.None;
   }
 
   static async open(kafka: Kafka, options: ResolvedKafkaBusOptions): Promise<KafkaPublisher> {
@@ -177,6 +179,7 @@ export class KafkaPublisher {
           topicMessages: this.#topicMessages(live),
           acks: -1,
           timeout: this.#options.ackTimeoutMs,
+          compression: this.#compression,
         });
       }
       return undefined;
@@ -202,7 +205,7 @@ export class KafkaPublisher {
     const flush = async () => {
       if (chunk.length === 0) return;
       if (entry.settled) throw new UnavailableError('publish timed out part-way');
-      await this.#producer.send({ topic: entry.topic, messages: chunk, acks: -1, timeout: this.#options.ackTimeoutMs });
+      await this.#producer.send({ topic: entry.topic, messages: chunk, acks: -1, timeout: this.#options.ackTimeoutMs, compression: this.#compression });
       chunk = [];
       bytes = 0;
     };

@@ -127,6 +127,7 @@ interface Member {
   readonly handler: (batch: DeliveredBatch) => Promise<void>;
   readonly maxBatchRecords: number;
   readonly fromBeginning: boolean;
+  readonly onAssigned: ((partitions: number[]) => void) | undefined;
   stopped: boolean;
   stopping?: Promise<void>;
 }
@@ -433,6 +434,7 @@ export class SqliteBus implements Bus {
       handler: options.handler,
       maxBatchRecords,
       fromBeginning: options.fromBeginning ?? true,
+      onAssigned: options.onAssigned,
       stopped: false,
     };
     group.members.push(member);
@@ -505,6 +507,11 @@ export class SqliteBus implements Bus {
     for (const { member, partition } of assigned) {
       if (member.stopped) continue;
       group.workers.set(partition.id, new PartitionWorker(this, group, member, partition));
+    }
+    // Partition i of every topic went to the same member (dealt by index above): report by number.
+    for (const member of group.members) {
+      const owned = new Set([...desired.values()].filter((d) => d.member === member).map((d) => d.partition.partition));
+      member.onAssigned?.([...owned].sort((a, b) => a - b));
     }
   }
 

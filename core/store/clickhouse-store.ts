@@ -12,22 +12,16 @@
 // writes are therefore plain inserts; a redelivered batch costs disk until its day is dropped, never
 // correctness.
 //
-// Writes: one INSERT … FORMAT JSONEachRow per table per write (the caller batches): the data tables
+// Writes: one INSERT … FORMAT TabSeparated per table per write (the caller batches): the data tables
 // first, then the lookup/operations rows that point at them, so a failed write that is retried
 // never leaves an index row whose data is missing for longer than the retry.
 import { OrdertraceError, UnavailableError } from '../errors.ts';
 import type { LogRecord, OrderEvent, Span } from '../model.ts';
+import { ClickHouseAlertStore } from './clickhouse/alerts-store.ts';
 import { Connection, type ConnectionOptions } from './clickhouse/connection.ts';
-import {
-  decodeLookup,
-  linkTag,
-  lookupRows,
-  operationRows,
-  operationTag,
-  WrittenCache,
-  type LookupEntry,
-  type LookupRow,
-} from './clickhouse/lookup-rows.ts';
+import { listClickHouseEvents } from './clickhouse/event-list.ts';
+import { ClickHouseWrite } from './clickhouse/incremental-write.ts';
+import { decodeLookup, WrittenCache, type LookupEntry } from './clickhouse/lookup-rows.ts';
 import { migrate } from './clickhouse/migrate.ts';
 import {
   countInDaysQuery,
@@ -48,14 +42,15 @@ import {
   type SpanKey,
   type TimeRange,
 } from './clickhouse/queries.ts';
-import { attrTerm, DAY_MS, eventFromBody, eventRow, logFromBody, logRow, spanFromBody, spanRow } from './clickhouse/rows.ts';
+import { attrTerm, DAY_MS, eventFromBody, logFromBody, spanFromBody } from './clickhouse/rows.ts';
 import { DAY_TABLES, LookupKind, OperationKind, qualified, Table, type DayTable } from './clickhouse/schema.ts';
 import { decodeCursor, searchPage } from './clickhouse/search.ts';
 import { isIdentifier } from './clickhouse/sql.ts';
 import { capabilities, type ServerCaps } from './clickhouse/version.ts';
 import { attributeFilter, checkLimit, compareNs, compareText, nsParam, statusParam } from './query.ts';
+import { eventListParams } from './event-list.ts';
 import { logTime } from './sqlite-codec.ts';
-import type { LogQuery, OrderRecords, Page, ServiceInfo, SpanQuery, Store, TraceRecords, WriteBatch } from './store.ts';
+import type { EventListQuery, IncrementalWrite, LogQuery, OrderRecords, Page, ServiceInfo, SpanQuery, Store, TraceRecords, WriteBatch } from './store.ts';
 
 export interface ClickHouseStoreOptions extends ConnectionOptions {
   /** Database holding ordertrace's tables (created by init if missing). */
@@ -95,6 +90,8 @@ function sortLogs(logs: LogRecord[]): LogRecord[] {
 }
 
 export class ClickHouseStore implements Store {
+  /** Alerts and rule state, in this store's database (clickhouse/alerts-store.ts). */
+  readonly alerts: ClickHouseAlertStore;
   private readonly options: ClickHouseStoreOptions;
   private readonly db: string;
   private readonly conn: Connection;
@@ -111,6 +108,7 @@ export class ClickHouseStore implements Store {
     this.options = { ...options, keyAttributes: [...options.keyAttributes] };
     this.db = options.database;
     this.conn = new Connection(options);
+    this.alerts = new ClickHouseAlertStore(this.conn, this.db, () => this.ready());
   }
 
   /** Creates the store and runs init() (database, migrations). */
@@ -159,27 +157,27 @@ export class ClickHouseStore implements Store {
   // ---------------------------------------------------------------- writes
 
   async write(batch: WriteBatch): Promise<void> {
+    const write = this.startWrite();
+    write.add(batch);
+    await write.commit();
+  }
+
+  /** A write built up batch by batch, encoded as it goes (clickhouse/incremental-write.ts). */
+  startWrite(): IncrementalWrite {
     this.ready();
-    const spans = (batch.spans ?? []).map((span) => ({ span, row: spanRow(span) }));
-    const logs = (batch.logs ?? []).map((log) => ({ log, row: logRow(log) }));
-    const events = (batch.events ?? []).map((event) => ({ event, row: eventRow(event) }));
-    if (spans.length === 0 && logs.length === 0 && events.length === 0) return;
-    const rows = { spans, logs, events: events.map(({ event, row }) => ({ event, day: row.day })) };
-    const { ranges, links } = lookupRows(rows, this.options.keyAttributes);
-    const freshLinks = this.links.fresh(links, linkTag);
-    const freshOps = this.operations.fresh(operationRows(rows), operationTag);
-    await Promise.all([
-      this.conn.insert(this.table(Table.spans), spans.map((s) => s.row), 'insert into spans'),
-      this.conn.insert(this.table(Table.logs), logs.map((l) => l.row), 'insert into logs'),
-      this.conn.insert(this.table(Table.events), events.map((e) => e.row), 'insert into events'),
-    ]);
-    const lookup: LookupRow[] = [...ranges, ...freshLinks.map((l) => l.row)];
-    await Promise.all([
-      this.conn.insert(this.table(Table.lookup), lookup, 'insert into lookup'),
-      this.conn.insert(this.table(Table.operations), freshOps.map((o) => o.row), 'insert into operations'),
-    ]);
-    this.links.remember(freshLinks);
-    this.operations.remember(freshOps);
+    return new ClickHouseWrite({
+      conn: this.conn,
+      tables: {
+        spans: this.table(Table.spans),
+        logs: this.table(Table.logs),
+        events: this.table(Table.events),
+        lookup: this.table(Table.lookup),
+        operations: this.table(Table.operations),
+      },
+      keyAttributes: this.options.keyAttributes,
+      links: this.links,
+      operations: this.operations,
+    });
   }
 
   // ---------------------------------------------------------------- point reads
@@ -188,7 +186,7 @@ export class ClickHouseStore implements Store {
   private async lookup(keys: string[], kinds: ReadonlySet<number>, what: string): Promise<LookupEntry[]> {
     if (keys.length === 0) return [];
     const parts = await Promise.all(
-      chunks(keys, TRACES_PER_QUERY).map((part) => this.conn.rows<{ k: string; v: string }>(lookupQuery(this.db, part), what)),
+      chunks(keys, TRACES_PER_QUERY).map((part) => this.conn.pointRows<{ k: string; v: string }>(lookupQuery(this.db, part), what)),
     );
     return parts.flat().map(decodeLookup).filter((r) => kinds.has(r.kind));
   }
@@ -210,7 +208,7 @@ export class ClickHouseStore implements Store {
     for (const traces of chunks([...spanRanges.keys()], TRACES_PER_QUERY)) {
       const sql = spansInRangesQuery(this.db, traces, traces.flatMap((t) => spanRanges.get(t)!));
       reads.push(
-        this.conn.rows<{ body: string }>(sql, what).then((found) => {
+        this.conn.pointRows<{ body: string }>(sql, what).then((found) => {
           for (const row of found) {
             const span = spanFromBody(row.body);
             spans.set(`${span.traceId}\0${span.spanId}`, span);
@@ -221,7 +219,7 @@ export class ClickHouseStore implements Store {
     for (const traces of chunks([...logRanges.keys()], TRACES_PER_QUERY)) {
       const sql = logsInRangesQuery(this.db, { traceIds: traces }, traces.flatMap((t) => logRanges.get(t)!));
       reads.push(
-        this.conn.rows<{ body: string }>(sql, what).then((found) => {
+        this.conn.pointRows<{ body: string }>(sql, what).then((found) => {
           for (const row of found) {
             const log = logFromBody(row.body);
             logs.set(log.logId, log);
@@ -257,8 +255,8 @@ export class ClickHouseStore implements Store {
     if (!orderId) return null;
     // Round 1: the order's lookup rows with its traces' ranges, and its events, in parallel.
     const [rows, eventRows] = await Promise.all([
-      this.conn.rows<{ k: string; v: string }>(orderLookupQuery(this.db, orderId), 'getOrder').then((r) => r.map(decodeLookup)),
-      this.conn.rows<{ body: string }>(eventsQuery(this.db, orderId), 'getOrder'),
+      this.conn.pointRows<{ k: string; v: string }>(orderLookupQuery(this.db, orderId), 'getOrder').then((r) => r.map(decodeLookup)),
+      this.conn.pointRows<{ body: string }>(eventsQuery(this.db, orderId), 'getOrder'),
     ]);
     const own = rows.filter((r) => r.k === orderId && ORDER_KINDS.has(r.kind));
     if (own.length === 0 && eventRows.length === 0) return null;
@@ -268,7 +266,7 @@ export class ClickHouseStore implements Store {
     // Round 2: spans and logs of those traces, and the order's untraced logs.
     const [traces, untracedRows] = await Promise.all([
       this.traceRecords(rows.filter((r) => linked.has(r.k) && TRACE_KINDS.has(r.kind)), 'getOrder'),
-      untraced.length ? this.conn.rows<{ body: string }>(logsInRangesQuery(this.db, { untracedOf: orderId }, untraced), 'getOrder') : [],
+      untraced.length ? this.conn.pointRows<{ body: string }>(logsInRangesQuery(this.db, { untracedOf: orderId }, untraced), 'getOrder') : [],
     ]);
     const events = new Map<string, OrderEvent>();
     for (const row of eventRows) {
@@ -394,6 +392,11 @@ export class ClickHouseStore implements Store {
       idOf: (k) => logKey(String(k.time_ns), k.log_id),
       cursorOf: (k) => [String(k.time_ns), k.log_id],
     });
+  }
+
+  async listEvents(query: EventListQuery): Promise<Page<OrderEvent>> {
+    this.ready();
+    return listClickHouseEvents(this.conn, this.db, eventListParams(query));
   }
 
   async services(): Promise<ServiceInfo[]> {

@@ -11,7 +11,8 @@
 //             occupies in one write — each write sorts its records so a trace's rows are contiguous.
 //   orders_D  (order_id, trace_id) pairs; '' trace for orders seen only on untraced logs.
 //   keys_D    business-key value or trace ID → order ID.
-//   events_D  order events, primary key (order_id, event_id): de-duplicated at write time.
+//   events_D  order events, primary key (order_id, event_id): de-duplicated at write time; a
+//             (time_ns, event_id) index serves listEvents (time-ordered replay and backtests).
 //   ops_D     (service, kind, name): span operations (kind 0) and log-only services (kind 1).
 //
 // Migrations are versioned (schema_version) and run once, at open, in one transaction.
@@ -53,10 +54,16 @@ export function dayDdl(day: number): string[] {
     `CREATE TABLE IF NOT EXISTS ${t('keys')} (k TEXT NOT NULL, order_id TEXT NOT NULL, PRIMARY KEY (k, order_id)) WITHOUT ROWID`,
     `CREATE TABLE IF NOT EXISTS ${t('events')} (order_id TEXT NOT NULL, event_id TEXT NOT NULL, time_ns INTEGER NOT NULL, ` +
       `body TEXT NOT NULL, PRIMARY KEY (order_id, event_id)) WITHOUT ROWID`,
+    eventsTimeIndexDdl(day),
     `CREATE TABLE IF NOT EXISTS ${t('ops')} (service TEXT NOT NULL, kind INTEGER NOT NULL, name TEXT NOT NULL, ` +
       `PRIMARY KEY (service, kind, name)) WITHOUT ROWID`,
     `INSERT OR IGNORE INTO days (day) VALUES (${day})`,
   ];
+}
+
+/** The events_D index listEvents walks in time order (added to existing days by migration 2). */
+export function eventsTimeIndexDdl(day: number): string {
+  return `CREATE INDEX IF NOT EXISTS ${tableName('events', day)}_time ON ${tableName('events', day)} (time_ns, event_id)`;
 }
 
 /** Statements dropping one day's tables, and its registry row. */
@@ -76,6 +83,13 @@ export const MIGRATIONS: readonly Migration[] = [
     up(db) {
       // Day tables themselves are created on demand by the writer (dayDdl).
       db.exec('CREATE TABLE IF NOT EXISTS days (day INTEGER PRIMARY KEY)');
+    },
+  },
+  {
+    version: 2,
+    description: 'time index on every day of order events (listEvents)',
+    up(db) {
+      for (const { day } of db.prepare('SELECT day FROM days').all() as Array<{ day: number }>) db.exec(eventsTimeIndexDdl(day));
     },
   },
 ];

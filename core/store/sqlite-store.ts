@@ -1,4 +1,5 @@
-// The embedded store (all-in-one mode): node:sqlite, one database file in dataDir.
+// The embedded store (all-in-one mode): node:sqlite, one database file in dataDir (and alerts.sqlite
+// beside it for alerts and rule state: sqlite-alerts.ts).
 //
 // Threads: every write goes through SqliteWriter (a worker thread owning the write connection, group
 // commit), so fsyncs never block the event loop; the main thread only encodes rows. Queries run on the
@@ -72,7 +73,11 @@ import {
   type SpanRow,
 } from './sqlite-codec.ts';
 import { DAY_MS, DAY_NS, dayDdl, dropDayDdl, migrate, OpKind, RangeKind, tableName } from './sqlite-schema.ts';
+import { eventListParams } from './event-list.ts';
+import { SqliteAlertStore } from './sqlite-alerts.ts';
+import { listDayEvents } from './sqlite-events.ts';
 import type {
+  EventListQuery,
   LogQuery,
   OrderRecords,
   Page,
@@ -317,6 +322,8 @@ interface ScanPlan<T> {
 }
 
 export class SqliteStore implements Store {
+  /** Alerts and rule state, in alerts.sqlite beside the records (sqlite-alerts.ts). */
+  readonly alerts: SqliteAlertStore;
   private readonly options: SqliteStoreOptions;
   private readonly path: string;
   private writer: SqliteWriter | null = null;
@@ -335,6 +342,7 @@ export class SqliteStore implements Store {
   private constructor(options: SqliteStoreOptions) {
     this.options = { ...options, keyAttributes: [...options.keyAttributes] };
     this.path = join(options.dataDir, DATABASE_FILE);
+    this.alerts = new SqliteAlertStore(this.options);
   }
 
   /** Creates the store and runs init(): schema migrations, writer thread, read connection. */
@@ -362,6 +370,7 @@ export class SqliteStore implements Store {
     }
     this.writer = await SqliteWriter.open({ path: this.path, schema: WRITER_PRAGMAS, durability: this.options.durability });
     this.reader = openDatabase(this.path, this.options.durability, true);
+    await this.alerts.open();
     const days = this.rows<{ day: number }>('SELECT day FROM days ORDER BY day DESC');
     this.days = days.map((r) => r.day);
     for (const day of this.days) {
@@ -848,6 +857,11 @@ export class SqliteStore implements Store {
     });
   }
 
+  async listEvents(query: EventListQuery): Promise<Page<OrderEvent>> {
+    this.ready();
+    return listDayEvents(this.days, (sql, ...params) => this.rows(sql, ...params), eventListParams(query));
+  }
+
   async services(): Promise<ServiceInfo[]> {
     this.ready();
     const services = new Map<string, Set<string>>();
@@ -900,7 +914,7 @@ export class SqliteStore implements Store {
     this.statements.clear();
     this.reader?.close();
     this.reader = null;
-    await this.writer?.close();
+    await Promise.all([this.writer?.close(), this.alerts.close()]);
     this.writer = null;
   }
 }

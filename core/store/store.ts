@@ -8,11 +8,20 @@
 // - all times are nanoseconds since the epoch as decimal strings (see core/model.ts).
 
 import type { LogRecord, OrderEvent, Span } from '../model.ts';
+import type { AlertStore } from './alert-store.ts';
 
 export interface WriteBatch {
   spans?: Span[];
   logs?: LogRecord[];
   events?: OrderEvent[];
+}
+
+/** One store write built up batch by batch (Store.startWrite). */
+export interface IncrementalWrite {
+  /** Encodes the records into the write now; throws, adding none of them, when one cannot be stored. */
+  add(batch: WriteBatch): void;
+  /** Writes everything added, like write(); after a failure it may be called again to retry. */
+  commit(): Promise<void>;
 }
 
 export interface Page<T> {
@@ -72,6 +81,17 @@ export interface TraceRecords {
   logs: LogRecord[];
 }
 
+/** A window of stored order events, oldest first (rules backtest, rule workers replaying history). */
+export interface EventListQuery {
+  /** Inclusive lower bound on the event time, ns. */
+  fromNs?: string;
+  /** Exclusive upper bound on the event time, ns. */
+  toNs?: string;
+  orderId?: string;
+  limit: number;
+  cursor?: string;
+}
+
 export interface StoreOptions {
   /** Attribute names whose values are business keys that resolve to an order (return.id, …). */
   keyAttributes: string[];
@@ -81,14 +101,24 @@ export interface Store {
   /** Create or migrate the schema (idempotent). */
   init(): Promise<void>;
   write(batch: WriteBatch): Promise<void>;
+  /**
+   * Optional: a write whose records are encoded as they are added, so a large write holds encoded
+   * bytes instead of record objects while it fills and commits (the ingester's batches; for ClickHouse
+   * this halves the garbage collector's work). Same semantics as write() of all the batches at once.
+   */
+  startWrite?(): IncrementalWrite;
   getTrace(traceId: string): Promise<TraceRecords | null>;
   /** An order ID, a configured business key or a Trace ID → the order ID, or null. */
   resolveOrderKey(key: string): Promise<string | null>;
   getOrder(orderId: string): Promise<OrderRecords | null>;
   searchSpans(query: SpanQuery): Promise<Page<Span>>;
   searchLogs(query: LogQuery): Promise<Page<LogRecord>>;
+  /** Order events in time order ascending (ties: eventId), one per eventId. */
+  listEvents(query: EventListQuery): Promise<Page<OrderEvent>>;
   services(): Promise<ServiceInfo[]>;
   /** Delete data older than the cutoff (ms since epoch); returns rows removed. */
   deleteBefore(cutoffMs: number): Promise<number>;
   close(): Promise<void>;
+  /** Alerts, silences and rule state, kept beside the records (ready once init() resolved). */
+  readonly alerts: AlertStore;
 }

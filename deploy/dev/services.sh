@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ClickHouse + Kafka (+ chDB) for the test command: install and start in parallel, with timings.
 #
-#   deploy/dev/services.sh install [--no-chdb]  install ClickHouse, Kafka and chDB in parallel (idempotent)
+#   deploy/dev/services.sh install [--no-chdb]  install ClickHouse (+ Chromium for the UI tests), Kafka and chDB in parallel (idempotent)
 #   deploy/dev/services.sh up [--no-chdb]       install (as above), then start ClickHouse and Kafka in parallel
 #   deploy/dev/services.sh down                 stop both (in parallel)
 #   deploy/dev/services.sh status               status of both; exit 0 only if both are up
@@ -43,7 +43,8 @@ done
 
 do_install() {
   local t0; t0="$(now_ms)"
-  local jobs=("clickhouse=$D/clickhouse.sh install" "kafka=$D/kafka.sh install")
+  # Chromium (UI end-to-end tests) after ClickHouse in one job: both use apt-get, which takes a lock.
+  local jobs=("clickhouse=$D/clickhouse.sh install && $D/chromium.sh install" "kafka=$D/kafka.sh install")
   [ "$with_chdb" = 1 ] && jobs+=("chdb=$D/chdb.sh install")
   parallel "${jobs[@]}"
   log "install done in $(elapsed "$t0")"

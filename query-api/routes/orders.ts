@@ -1,24 +1,34 @@
-// GET /api/v1/orders/:key — resolve any key to an order, then compute its journey.
+// GET /api/v1/orders/:key — resolve any key to an order, then compute its journey with its alerts.
 import type { FastifyInstance } from 'fastify';
 import { OrdertraceError } from '../../core/errors.ts';
 import { orderView } from '../order-view.ts';
+import { allPages } from '../../core/paging.ts';
 import { normalizeTraceId } from '../params.ts';
-import { ROUTES } from '../schemas.ts';
+import { MAX_LIMIT, ROUTES } from '../schemas.ts';
 import type { RouteContext } from './context.ts';
 import { routeOptions } from './route.ts';
 
-export function registerOrderRoutes(app: FastifyInstance, { store, stages, now, keyAttributes }: RouteContext): void {
+/** More alerts than one order can plausibly have (rules × shipments); a guard, not a page size. */
+const MAX_ORDER_ALERTS = 10_000;
+
+export function registerOrderRoutes(app: FastifyInstance, { store, alerts, rules, stages, now, keyAttributes }: RouteContext): void {
   app.route<{ Params: { key: string } }>({
     ...routeOptions(ROUTES.getOrder),
     handler: async (request) => {
       const { key } = request.params;
-      let orderId = await store.resolveOrderKey(key);
-      // Trace IDs are stored lowercase; accept one pasted in uppercase.
-      const traceId = normalizeTraceId(key);
-      if (orderId === null && traceId !== null && traceId !== key) orderId = await store.resolveOrderKey(traceId);
-      const records = orderId === null ? null : await store.getOrder(orderId);
+      // Most lookups are by order ID: try the key as one first, which saves the resolve round trip
+      // (getOrder(key) finds records exactly when resolveOrderKey(key) would answer key itself).
+      let records = await store.getOrder(key);
+      if (!records) {
+        let orderId = await store.resolveOrderKey(key);
+        // Trace IDs are stored lowercase; accept one pasted in uppercase.
+        const traceId = normalizeTraceId(key);
+        if (orderId === null && traceId !== null && traceId !== key) orderId = await store.resolveOrderKey(traceId);
+        records = orderId === null ? null : await store.getOrder(orderId);
+      }
       if (!records) throw new OrdertraceError('OT_ERR_ORDER_NOT_FOUND', `no order matches ${JSON.stringify(key)} (tried order ID, business keys and Trace ID)`);
-      return orderView(key, records, stages, now(), keyAttributes);
+      const orderAlerts = await allPages((cursor) => alerts.listAlerts({ orderId: records.orderId, limit: MAX_LIMIT, cursor }), MAX_ORDER_ALERTS, 'alerts for one order');
+      return orderView(key, records, stages, now(), keyAttributes, { alerts: orderAlerts, ruleSet: rules.current() });
     },
   });
 }

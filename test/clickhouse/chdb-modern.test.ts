@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LogRecord, OrderEvent, Span } from '../../core/model.ts';
 import { linkTag, lookupRows, operationRows, operationTag, WrittenCache } from '../../core/store/clickhouse/lookup-rows.ts';
+import { tabSeparated } from '../../core/store/clickhouse/insert-format.ts';
 import { appliedVersionQuery } from '../../core/store/clickhouse/migrate.ts';
 import * as queries from '../../core/store/clickhouse/queries.ts';
 import { attrTerm, eventRow, logRow, spanRow } from '../../core/store/clickhouse/rows.ts';
 import { allDdl, DAY_TABLES, LATEST_VERSION, qualified, Table } from '../../core/store/clickhouse/schema.ts';
 import { capabilities } from '../../core/store/clickhouse/version.ts';
+import { ALERT_SQL_MODULES, alertQuerySamples, alertSampleInserts } from './chdb-alert-samples.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CHDB_SH = join(ROOT, 'deploy', 'dev', 'chdb.sh');
@@ -141,8 +143,10 @@ const events: OrderEvent[] = [
   },
 ];
 
+/** The store's own insert: TabSeparated text with the column list (connection.ts, insert-format.ts). */
 function insert(table: string, rows: object[]): string {
-  return `INSERT INTO ${qualified(DB, table)} FORMAT JSONEachRow\n${rows.map((r) => JSON.stringify(r)).join('\n')}`;
+  const { columns, data } = tabSeparated(rows);
+  return `INSERT INTO ${qualified(DB, table)} (${columns.join(', ')}) FORMAT TabSeparated\n${data.toString('utf8')}`;
 }
 
 function sampleInserts(): string[] {
@@ -234,6 +238,7 @@ const QUERY_SAMPLES: Record<string, Array<[string, number | { n: number } | null
   ],
   logsByKeysQuery: [[queries.logsByKeysQuery(DB, logKeys), 4]],
   appliedVersionQuery: [[appliedVersionQuery(DB), 1]],
+  ...alertQuerySamples(DB),
   // Statements that change data run last.
   dropPartitionStatement: [[queries.dropPartitionStatement(DB, Table.lookup, day), null]],
   dropDatabaseStatement: [[queries.dropDatabaseStatement(DB), null]],
@@ -247,7 +252,7 @@ describe('modern ClickHouse (chDB) runs the store’s DDL and query texts', () =
   const ddlStatements = allDdl({ database: DB, caps: MODERN, retentionDays: 30 });
   // A database created on an old server keeps its portable DDL after an upgrade: that must run too.
   const portableStatements = allDdl({ database: 'ot_portable', caps: capabilities('18.16.1'), retentionDays: 30 });
-  const insertStatements = sampleInserts();
+  const insertStatements = [...sampleInserts(), ...alertSampleInserts(insert)];
   const querySamples = Object.entries(QUERY_SAMPLES).flatMap(([name, samples]) => samples.map(([sql, rows]) => ({ name, sql, rows })));
 
   // A missing chDB fails every test below (with the install hint), rather than skipping them.
@@ -305,5 +310,10 @@ describe('modern ClickHouse (chDB) runs the store’s DDL and query texts', () =
       .map(([name]) => name);
     expect(builders.length).toBeGreaterThan(10);
     for (const name of builders) expect(Object.keys(QUERY_SAMPLES), `no chDB sample for ${name}`).toContain(name);
+    for (const [module, exports] of Object.entries(ALERT_SQL_MODULES)) {
+      for (const [name, value] of Object.entries(exports)) {
+        if (typeof value === 'function' && /Query$/.test(name)) expect(Object.keys(QUERY_SAMPLES), `no chDB sample for ${module}.${name}`).toContain(name);
+      }
+    }
   });
 });

@@ -60,7 +60,7 @@ describe('ClickHouse migrations', () => {
     await Promise.all(stores.map((s) => s.close()));
     expect(await tables(db)).toEqual(EXPECTED_TABLES);
     const versions = new Set((await ledger(db)).map((r) => Number(r.version)));
-    expect([...versions]).toEqual([LATEST_VERSION]);
+    expect([...versions].sort((a, b) => a - b)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
   it('refuses a database migrated by a newer ordertrace', async () => {

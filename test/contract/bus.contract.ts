@@ -452,6 +452,39 @@ export function busContract(name: string, factory: BusFactory, options: BusContr
       expect(b.ids().filter((id) => aIds.has(id))).toEqual([]);
     });
 
+    it('co-partitions a group over several topics and reports each member its partitions', { timeout: testTimeout }, async () => {
+      const bus = await create();
+      const topics = [uniqueName('co-a'), uniqueName('co-b')];
+      await bus.ensureTopics(topics.map((name) => ({ name, partitions: 4 })));
+      const groupId = uniqueName('g');
+      const keys = Array.from({ length: 40 }, (_, i) => `key-${i}`);
+      const a = new Recorder();
+      const b = new Recorder();
+      const assignedA: number[][] = [];
+      const assignedB: number[][] = [];
+      const subA = await subscribe(bus, { groupId, topics, handler: a.handler, maxBatchRecords: 50, onAssigned: (p) => assignedA.push(p) });
+      await subscribe(bus, { groupId, topics, handler: b.handler, maxBatchRecords: 50, onAssigned: (p) => assignedB.push(p) });
+      const last = (list: number[][]) => list.at(-1) ?? [];
+      await until(() => last(assignedA).length > 0 && last(assignedB).length > 0 && last(assignedA).length + last(assignedB).length === 4, () => `A ${JSON.stringify(assignedA)} B ${JSON.stringify(assignedB)}`);
+
+      const records = keys.map((key, i) => message(`m-${i}`, key, i));
+      for (const topic of topics) await bus.publish(topic, records);
+      const all = () => [...a.handled, ...b.handled];
+      await until(() => all().length >= records.length * 2, () => `${a.summary()} / ${b.summary()}`);
+      // One key's records on both topics reached the same member, on the same partition number...
+      for (const key of keys) {
+        const owners = new Set(all().filter((r) => r.key === key).map((r) => (a.handled.includes(r) ? 'a' : 'b')));
+        expect(owners.size, key).toBe(1);
+      }
+      // ...and each member got exactly the partitions it was told it owns.
+      expect(new Set(a.handled.map((r) => r.partition))).toEqual(new Set(last(assignedA)));
+      expect(new Set(b.handled.map((r) => r.partition))).toEqual(new Set(last(assignedB)));
+
+      await subA.stop();
+      await until(() => last(assignedB).length === 4, () => `B ${JSON.stringify(assignedB)}`);
+      expect(last(assignedB)).toEqual([0, 1, 2, 3]);
+    });
+
     it('delivers from a reopened bus every message whose publish resolved', { timeout: testTimeout }, async () => {
       const topic = uniqueName('durable');
       let bus = await create();

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Attributes, LogRecord, OrderEvent, Span } from '../../core/model.ts';
-import type { LogQuery, Page, SpanQuery, Store } from '../../core/store/store.ts';
+import type { EventListQuery, LogQuery, Page, SpanQuery, Store } from '../../core/store/store.ts';
 
 export interface StoreFactory {
   /** A ready (initialised) store; may share its database with stores created before. */
@@ -305,6 +305,53 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(order!.traceIds).toEqual([]);
       expect(order!.spans).toEqual([]);
       expect(order!.logs).toEqual([]);
+    });
+
+    it('lists events oldest first across orders and days (ties by eventId), once each, by window, order and cursor', async () => {
+      // ~47 h and ~23 h ago: no other test writes events between 22 h and 5 days ago.
+      const t = windowStart(47 * 3_600_000);
+      const nextDay = t + 86_400n * SECOND;
+      const orderA = `ORD-${tag()}`;
+      const orderB = `ORD-${tag()}`;
+      const a1 = makeEvent({ orderId: orderA, time: t });
+      const b1 = makeEvent({ orderId: orderB, time: t + MS, eventId: `b-${tag()}`, type: 'payment.succeeded' });
+      const a2 = makeEvent({ orderId: orderA, time: t + MS, eventId: `a-${tag()}`, type: 'payment.succeeded' });
+      const b2 = makeEvent({ orderId: orderB, time: nextDay, type: 'package.packed', attributes: { 'shipment.id': `SH-${tag()}` } });
+      const a3 = makeEvent({ orderId: orderA, time: nextDay + 5n * MS, type: 'order.cancelled' });
+      await store.write({ events: [b2, a1, b1, a1] });
+      await store.write({ events: [a3, a2, b1, b2] });
+      const all = [a1, a2, b1, b2, a3];
+      const window = { fromNs: t.toString(), toNs: (nextDay + SECOND).toString() };
+
+      expect((await store.listEvents({ ...window, limit: 100 })).items).toStrictEqual(all);
+      expect(await store.listEvents({ ...window, limit: 100 })).toMatchObject({ nextCursor: null });
+      expect((await store.listEvents({ ...window, orderId: orderA, limit: 100 })).items).toStrictEqual([a1, a2, a3]);
+      expect((await store.listEvents({ orderId: orderB, limit: 100 })).items).toStrictEqual([b1, b2]);
+      expect((await store.listEvents({ fromNs: a2.timeUnixNano, toNs: b2.timeUnixNano, limit: 100 })).items).toStrictEqual([a2, b1]);
+      expect((await store.listEvents({ fromNs: b2.timeUnixNano, toNs: window.toNs, limit: 100 })).items).toStrictEqual([b2, a3]);
+      expect((await store.listEvents({ fromNs: a1.timeUnixNano, toNs: a1.timeUnixNano, limit: 100 })).items).toEqual([]);
+
+      const pages = async (query: Omit<EventListQuery, 'limit' | 'cursor'>, limit: number) => {
+        const items: OrderEvent[] = [];
+        let cursor: string | undefined;
+        let count = 0;
+        do {
+          const page = await store.listEvents({ ...query, limit, ...(cursor ? { cursor } : {}) });
+          expect(page.items.length).toBeLessThanOrEqual(limit);
+          items.push(...page.items);
+          cursor = page.nextCursor ?? undefined;
+          if (++count > 100) throw new Error('pagination does not end');
+        } while (cursor);
+        return { items, count };
+      };
+      for (const limit of [1, 2, 3, 5]) {
+        const walked = await pages(window, limit);
+        expect(walked.items).toStrictEqual(all);
+        expect(walked.count).toBe(Math.ceil(all.length / limit));
+      }
+      expect((await pages({ ...window, orderId: orderA }, 1)).items).toStrictEqual([a1, a2, a3]);
+      await expect(store.listEvents({ limit: 10, cursor: 'not a cursor' })).rejects.toMatchObject({ code: 'OT_ERR_BAD_PARAMETER' });
+      await expect(store.listEvents({ limit: 10, fromNs: 'yesterday' })).rejects.toMatchObject({ code: 'OT_ERR_BAD_PARAMETER' });
     });
 
     it('resolves order IDs, configured business keys and trace IDs to the order; unknown keys to null', async () => {

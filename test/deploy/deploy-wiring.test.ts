@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { parseSetting, SETTINGS, type SettingDef, type SettingKey } from '../../core/settings.ts';
-import { COLLECTOR_SETTINGS, INGESTER_SETTINGS, QUERY_API_SETTINGS } from '../../cli/distributed.ts';
+import { COLLECTOR_SETTINGS, INGESTER_SETTINGS, QUERY_API_SETTINGS, RULES_SETTINGS } from '../../cli/distributed.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const read = (rel: string) => readFileSync(join(root, rel), 'utf8');
@@ -31,6 +31,7 @@ function cliSubcommands(): Set<string> {
 const ROLES = {
   collector: { probe: 'otlpPort', ports: ['otlpPort', 'otlpGrpcPort'] },
   ingester: { probe: 'metricsPort', ports: ['metricsPort'] },
+  rules: { probe: 'metricsPort', ports: ['metricsPort'] },
   'query-api': { probe: 'httpPort', ports: ['httpPort'] },
 } as const satisfies Record<string, { probe: SettingKey; ports: readonly SettingKey[] }>;
 type Role = keyof typeof ROLES;
@@ -40,6 +41,7 @@ const isRole = (name: unknown): name is Role => typeof name === 'string' && Obje
 const ROLE_SETTINGS: Record<Role, readonly SettingKey[]> = {
   collector: COLLECTOR_SETTINGS,
   ingester: INGESTER_SETTINGS,
+  rules: RULES_SETTINGS,
   'query-api': QUERY_API_SETTINGS,
 };
 const reads = (role: Role, key: SettingKey) => ROLE_SETTINGS[role].includes(key);
@@ -480,7 +482,7 @@ describe('k8s manifests', () => {
       }
     }
     const roles = new Set(k8sServices.map((s) => roleOf(deployments.find((d) => Object.entries(s.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v))!)));
-    expect(roles).toEqual(new Set(['collector', 'query-api', 'ingester']));
+    expect(roles).toEqual(new Set(['collector', 'query-api', 'ingester', 'rules']));
   });
 
   it('autoscale existing Deployments, and never run more ingesters than Kafka partitions', () => {

@@ -34,7 +34,7 @@ export function freePort(): Promise<number> {
 export async function startTestInstance(dataDir = mkdtempSync(join(tmpdir(), 'ot-e2e-'))): Promise<TestInstance> {
   const running = await startAllInOne({
     host: '127.0.0.1', httpPort: 0, otlpPort: 0, otlpGrpcPort: await freePort(), dataDir, durability: 'full',
-    retentionDays: 3650, maxBodyMiB: 4, config: undefined, logLevel: 'silent', ...EMBEDDED_BACKENDS,
+    retentionDays: 3650, maxBodyMiB: 4, config: undefined, logLevel: 'silent', rules: true, rulesDir: undefined, ...EMBEDDED_BACKENDS,
   });
   const instance: TestInstance = {
     ...running,

@@ -4,7 +4,7 @@
 // group per run, the group starting at the topics' current end (earlier runs' messages are not replayed).
 import { Kafka } from 'kafkajs';
 import { Topics } from '../../core/bus/bus.ts';
-import { startCollector, startIngesterService, startQueryApi, type IngesterSettings, type Running } from '../../cli/wiring.ts';
+import { startCollector, startIngesterService, startQueryApi, startRulesService, type IngesterSettings, type Running } from '../../cli/wiring.ts';
 import { CLICKHOUSE_URL, dropDatabase, freshDatabase, requireClickHouse } from '../clickhouse/server.ts';
 import { brokers, requireBroker } from '../kafka/broker.ts';
 import { freePort } from './all-in-one.ts';
@@ -15,6 +15,8 @@ export interface DistributedInstance extends ApiClient {
   grpcUrl: string;
   /** The collector's /metrics, /healthz, /readyz live on otlpUrl; the ingester's here. */
   ingesterStatusUrl: string;
+  /** The rules worker's /metrics, /healthz, /readyz (when started with rules). */
+  rulesStatusUrl: string | null;
   database: string;
   groupId: string;
   dispose(): Promise<void>;
@@ -36,7 +38,7 @@ export async function startGroupAtEnd(groupId: string): Promise<void> {
 }
 
 /** Fails (never skips) when Kafka or ClickHouse is unreachable. */
-export async function startDistributed(purpose: string): Promise<DistributedInstance> {
+export async function startDistributed(purpose: string, options: { rules?: boolean } = {}): Promise<DistributedInstance> {
   await requireBroker();
   await requireClickHouse();
   const database = freshDatabase(purpose);
@@ -59,13 +61,22 @@ export async function startDistributed(purpose: string): Promise<DistributedInst
     await startGroupAtEnd(groupId);
     const ingester = await startIngesterService({ ...common, metricsPort: 0 }, { groupId, lingerMs: 50 });
     started.push(ingester);
-    const api = await startQueryApi({ ...common, httpPort: 0 });
+    let rulesStatusUrl: string | null = null;
+    if (options.rules) {
+      const rulesGroup = `ordertrace-rules-${database}`;
+      await startGroupAtEnd(rulesGroup);
+      const rules = await startRulesService({ ...common, metricsPort: 0, rulesDir: undefined }, rulesGroup);
+      started.push(rules);
+      rulesStatusUrl = `http://127.0.0.1:${rules.metricsPort}`;
+    }
+    const api = await startQueryApi({ ...common, httpPort: 0, rulesDir: undefined });
     started.push(api);
     return {
       ...apiClient(`http://127.0.0.1:${api.httpPort}`, 30_000),
       otlpUrl: `http://127.0.0.1:${collector.otlpPort}`,
       grpcUrl: `http://127.0.0.1:${collector.otlpGrpcPort}`,
       ingesterStatusUrl: `http://127.0.0.1:${ingester.metricsPort}`,
+      rulesStatusUrl,
       database,
       groupId,
       async dispose() {

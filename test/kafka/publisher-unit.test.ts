@@ -1,11 +1,13 @@
 // KafkaPublisher against a fake kafkajs producer (no broker): the produce settings it uses (acks=-1,
 // explicit DefaultPartitioner, no idempotence, no auto-create), coalescing, timeouts and error mapping —
 // things a real single-node broker cannot show (it cannot refuse acks=all for want of replicas).
-import { Partitioners, type Kafka, type ProducerBatch, type ProducerConfig, type ProducerRecord } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type ProducerBatch, type ProducerConfig, type ProducerRecord } from 'kafkajs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { describeKafkaError, isRebalanceError, kafkaErrorType, toUnavailable } from '../../core/bus/kafka-errors.ts';
 import { resolveKafkaOptions, type KafkaBusOptions } from '../../core/bus/kafka-options.ts';
 import { KafkaPublisher } from '../../core/bus/kafka-publisher.ts';
+import { registerZstd } from '../../core/bus/kafka-zstd.ts';
 import { UnavailableError } from '../../core/errors.ts';
 import { message, sleep } from '../contract/bus.contract.ts';
 
@@ -137,6 +139,30 @@ describe('KafkaPublisher (fake producer)', () => {
     expect(big.flatMap(ids)).toEqual(records.map((r) => JSON.parse(r.value.toString()).id));
     for (const call of big) expect(call.args).toMatchObject({ topic: 't', acks: -1 });
     await p.close();
+  });
+
+  it('compresses produced batches with zstd unless compression is none; refuses other values', async () => {
+    const zstd = await publisher({ maxRequestBytes: 4096 });
+    await zstd.publisher.publish('t', [message('a', 'k', 0)]);
+    await zstd.publisher.publish('t', Array.from({ length: 20 }, (_, i) => message(`big${i}`, 'k', i, 400))); // sent alone, in chunks
+    expect(zstd.producer.calls.map((c) => c.kind)).toEqual(['sendBatch', 'send', 'send', 'send']);
+    for (const call of zstd.producer.calls) expect(call.args).toMatchObject({ compression: CompressionTypes.ZSTD });
+    await zstd.publisher.close();
+    const none = await publisher({ compression: 'none' });
+    await none.publisher.publish('t', [message('a', 'k', 0)]);
+    expect(none.producer.calls[0]!.args).toMatchObject({ compression: CompressionTypes.None });
+    await none.publisher.close();
+    expect(() => resolveKafkaOptions({ brokers: ['b:1'], compression: 'lz4' as never })).toThrow("compression must be 'zstd' or 'none'");
+  });
+
+  it('registers a zstd codec with kafkajs that round-trips record bytes', async () => {
+    registerZstd();
+    const { CompressionCodecs } = createRequire(import.meta.url)('kafkajs') as typeof import('kafkajs');
+    const codec = CompressionCodecs[CompressionTypes.ZSTD]() as { compress(e: { buffer: Buffer }): Promise<Buffer>; decompress(b: Buffer): Promise<Buffer> };
+    const records = Buffer.from('{"span":"data"}\n'.repeat(1000));
+    const compressed = await codec.compress({ buffer: records });
+    expect(compressed.length).toBeLessThan(records.length / 10);
+    expect(await codec.decompress(compressed)).toEqual(records);
   });
 
   it('drains in-flight publishes on close and rejects later ones', async () => {

@@ -1,13 +1,16 @@
-// The read path: SELECTs over a keep-alive node:http(s) agent, rows as JSONEachRow.
+// The data path: SELECTs (rows as JSONEachRow) and INSERTs (rows as TabSeparated, insert-format.ts) over
+// a keep-alive node:http(s) agent.
 //
-// Why not @clickhouse/client for reads: it awaits a setTimeout(0) before every request (≥ 1 ms, to
-// let idle-socket timers run) and streams results through its ResultSet; measured against 18.16 on
-// this machine a `SELECT 1` takes 2.6 ms through it and 0.8 ms here. A trace or order lookup is 2–3
-// dependent queries with a 10 ms p50 budget, so reads take this path; inserts and DDL, where a
-// millisecond does not matter, stay on the client (connection.ts).
+// Why not @clickhouse/client: it awaits a setTimeout(0) before every request (≥ 1 ms, to let idle-socket
+// timers run) and streams results through its ResultSet; measured against 18.16 on this machine a
+// `SELECT 1` takes 2.6 ms through it and 0.8 ms here. A trace or order lookup is 2–3 dependent queries
+// with a 10 ms p50 budget, so reads take this path. Inserts take it too: the client only sends JSON
+// formats from objects (JSON.stringify of every row, ~30% of the ingester's time), and its insert
+// stream adds a copy; DDL, where a millisecond does not matter, stays on the client (connection.ts).
 //
-// Sent: POST with the query as the body, Basic auth, nothing else (no settings, no session, no
-// compression), which every server version accepts.
+// Sent: POST with the statement (and, for an insert, the data after it) as the body, Basic auth, the
+// caller's per-query settings as URL parameters, nothing else (no session, no compression), which every
+// server version accepts.
 import http from 'node:http';
 import https from 'node:https';
 import { classifyError, isStaleSocket } from './errors.ts';
@@ -19,6 +22,9 @@ export interface ReaderOptions {
   requestTimeoutMs?: number;
   maxOpenConnections?: number;
 }
+
+/** Per-query settings, sent as URL parameters (every server version reads them there). */
+export type QuerySettings = Readonly<Record<string, string | number>>;
 
 class HttpStatusError extends Error {
   readonly http_status_code: number;
@@ -47,11 +53,11 @@ export class HttpReader {
   }
 
   /** Rows of a SELECT (JSONEachRow: 64-bit integers arrive as decimal strings). Retried once on a stale socket. */
-  async rows<T>(sql: string, what: string): Promise<T[]> {
+  async rows<T>(sql: string, what: string, settings?: QuerySettings): Promise<T[]> {
     let text: string;
     for (let attempt = 0; ; attempt++) {
       try {
-        text = await this.post(`${sql}\nFORMAT JSONEachRow`);
+        text = await this.post(`${sql}\nFORMAT JSONEachRow`, undefined, settings);
         break;
       } catch (error) {
         if (attempt === 0 && isStaleSocket(error)) continue;
@@ -76,10 +82,29 @@ export class HttpReader {
     return rows;
   }
 
-  private post(body: string): Promise<string> {
+  /**
+   * Runs `INSERT … FORMAT …` with its data. Retried once on a stale keep-alive socket: the server never
+   * saw the request, and a repeated insert is harmless anyway (reads de-duplicate).
+   */
+  async insert(statement: string, data: Buffer, what: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.post(`${statement}\n`, data);
+        return;
+      } catch (error) {
+        if (attempt === 0 && isStaleSocket(error)) continue;
+        throw classifyError(error, what);
+      }
+    }
+  }
+
+  /** POSTs the statement (and the data after it, sent without copying them together), settings in the URL. */
+  private post(statement: string, data?: Buffer, settings?: QuerySettings): Promise<string> {
+    const headers = { ...this.headers, 'Content-Length': String(Buffer.byteLength(statement) + (data?.length ?? 0)) };
+    const path = settings ? `${this.url.pathname}?${new URLSearchParams(Object.entries(settings).map(([k, v]): [string, string] => [k, String(v)]))}` : this.url.pathname;
     return new Promise((resolve, reject) => {
       const req = this.request(
-        { protocol: this.url.protocol, hostname: this.url.hostname, port: this.url.port, path: this.url.pathname, method: 'POST', agent: this.agent, headers: this.headers },
+        { protocol: this.url.protocol, hostname: this.url.hostname, port: this.url.port, path, method: 'POST', agent: this.agent, headers },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -93,7 +118,8 @@ export class HttpReader {
       );
       req.setTimeout(this.timeoutMs, () => req.destroy(new Error('Timeout error.')));
       req.on('error', reject);
-      req.end(body);
+      if (data) req.write(statement);
+      req.end(data ?? statement);
     });
   }
 

@@ -1,6 +1,6 @@
 // The lookup and operations rows one write adds (see schema.ts for what each lookup kind means).
-// Pure: takes the already-mapped rows, returns rows; the store skips the idempotent ones it has
-// already written (WrittenCache) — the time-range rows of a write are always new.
+// No I/O: builders take the already-mapped rows batch by batch and give rows; the store skips the
+// idempotent ones it has already written (WrittenCache) — the time-range rows of a write are always new.
 import type { Attributes, LogRecord, OrderEvent, Span } from '../../model.ts';
 import { attributeString } from '../query.ts';
 import { LookupKind, OperationKind } from './schema.ts';
@@ -116,74 +116,122 @@ export interface BatchRows {
   events: Array<{ event: OrderEvent; day: number }>;
 }
 
+/**
+ * The lookup rows of one write, gathered batch by batch as records arrive (a write can be built up from
+ * many bus deliveries): the idempotent links (order ↔ trace, business key → order), each once, and the
+ * time ranges, computed at the end over everything added.
+ */
+export class LookupRowsBuilder {
+  readonly #keyAttributes: readonly string[];
+  readonly #links: LookupRow[] = [];
+  readonly #linked = new Set<string>();
+  readonly #traceSpans = new Map<string, RangeGroup[]>();
+  readonly #traceLogs = new Map<string, RangeGroup[]>();
+  readonly #orderLogs = new Map<string, RangeGroup[]>();
+  // An order's spans arrive together (one bus message per order): link each (day, order, trace) once per run.
+  #linkedDay = -1;
+  #linkedOrder = '';
+  #linkedTrace = '';
+
+  constructor(keyAttributes: readonly string[]) {
+    this.#keyAttributes = keyAttributes;
+  }
+
+  #link(day: number, kind: number, k: string, target: string): void {
+    const tag = `${day}\0${kind}\0${k}\0${target}`;
+    if (this.#linked.has(tag)) return;
+    this.#linked.add(tag);
+    this.#links.push(lookupRow(day, k, kind, target, '', '0', '0'));
+  }
+
+  #linkOrder(day: number, orderId: string, traceId: string): void {
+    if (day === this.#linkedDay && orderId === this.#linkedOrder && traceId === this.#linkedTrace) return;
+    this.#link(day, LookupKind.ORDER_TRACE, orderId, traceId);
+    this.#link(day, LookupKind.KEY_ORDER, traceId, orderId);
+    this.#linkedDay = day;
+    this.#linkedOrder = orderId;
+    this.#linkedTrace = traceId;
+  }
+
+  #linkKeys(day: number, orderId: string, attrs: Attributes, resourceAttrs: Attributes | null): void {
+    for (const key of this.#keyAttributes) {
+      const value = keyAttribute(attrs, key) || (resourceAttrs ? keyAttribute(resourceAttrs, key) : '');
+      if (value) this.#link(day, LookupKind.KEY_ORDER, value, orderId);
+    }
+  }
+
+  add(batch: BatchRows): void {
+    for (const { span, row } of batch.spans) {
+      const start = msOf(row.start_ns);
+      const day = Math.floor(start / DAY_MS);
+      addTime(this.#traceSpans, row.trace_id, day, row.service, start);
+      if (span.orderId) {
+        if (span.traceId) this.#linkOrder(day, span.orderId, span.traceId);
+        this.#linkKeys(day, span.orderId, span.attributes, span.resource.attributes);
+      }
+    }
+    for (const { log, row } of batch.logs) {
+      const time = msOf(row.time_ns);
+      const day = Math.floor(time / DAY_MS);
+      if (log.traceId) addTime(this.#traceLogs, log.traceId, day, row.service, time);
+      else if (log.orderId) addTime(this.#orderLogs, log.orderId, day, row.service, time);
+      if (log.orderId) {
+        if (log.traceId) this.#linkOrder(day, log.orderId, log.traceId);
+        this.#linkKeys(day, log.orderId, log.attributes, log.resource.attributes);
+      }
+    }
+    for (const { event, day } of batch.events) {
+      this.#link(day, LookupKind.ORDER_EVENTS, event.orderId, '');
+      if (event.traceId) this.#linkOrder(day, event.orderId, event.traceId);
+      this.#linkKeys(day, event.orderId, event.attributes, null);
+    }
+  }
+
+  /** Idempotent links, and the always-new time-range rows of everything added. */
+  rows(): { ranges: LookupRow[]; links: LookupRow[] } {
+    const ranges = [
+      ...rangeRows(LookupKind.TRACE_SPANS, this.#traceSpans),
+      ...rangeRows(LookupKind.TRACE_LOGS, this.#traceLogs),
+      ...rangeRows(LookupKind.ORDER_LOGS, this.#orderLogs),
+    ];
+    return { ranges, links: this.#links };
+  }
+}
+
 /** Idempotent lookup rows (order/key links) and the always-new time-range rows of one write. */
 export function lookupRows(batch: BatchRows, keyAttributes: readonly string[]): { ranges: LookupRow[]; links: LookupRow[] } {
-  const links: LookupRow[] = [];
-  const linked = new Set<string>();
-  const link = (day: number, kind: number, k: string, target: string) => {
-    const tag = `${day}\0${kind}\0${k}\0${target}`;
-    if (linked.has(tag)) return;
-    linked.add(tag);
-    links.push(lookupRow(day, k, kind, target, '', '0', '0'));
-  };
-  const linkOrder = (day: number, orderId: string, traceId: string) => {
-    link(day, LookupKind.ORDER_TRACE, orderId, traceId);
-    link(day, LookupKind.KEY_ORDER, traceId, orderId);
-  };
-  const linkKeys = (day: number, orderId: string, attrs: Attributes, resourceAttrs: Attributes | null) => {
-    for (const key of keyAttributes) {
-      const value = keyAttribute(attrs, key) || (resourceAttrs ? keyAttribute(resourceAttrs, key) : '');
-      if (value) link(day, LookupKind.KEY_ORDER, value, orderId);
-    }
-  };
+  const builder = new LookupRowsBuilder(keyAttributes);
+  builder.add(batch);
+  return builder.rows();
+}
 
-  const traceSpans = new Map<string, RangeGroup[]>();
-  for (const { span, row } of batch.spans) {
-    const start = msOf(row.start_ns);
-    const day = Math.floor(start / DAY_MS);
-    addTime(traceSpans, row.trace_id, day, row.service, start);
-    if (span.orderId) {
-      if (span.traceId) linkOrder(day, span.orderId, span.traceId);
-      linkKeys(day, span.orderId, span.attributes, span.resource.attributes);
-    }
+/** The operations rows of one write (span names per service, log-only services), each once, as records arrive. */
+export class OperationRowsBuilder {
+  readonly rows: OperationRow[] = [];
+  // (day, kind) → service → names seen: no key string built per record.
+  readonly #seen = new Map<number, Map<string, Set<string>>>();
+
+  #add(day: number, service: string, kind: number, name: string): void {
+    const dayKind = day * 16 + kind; // OperationKind values are small
+    let services = this.#seen.get(dayKind);
+    if (!services) this.#seen.set(dayKind, (services = new Map()));
+    let names = services.get(service);
+    if (!names) services.set(service, (names = new Set()));
+    if (names.has(name)) return;
+    names.add(name);
+    this.rows.push({ day, service, kind, name });
   }
-  const traceLogs = new Map<string, RangeGroup[]>();
-  const orderLogs = new Map<string, RangeGroup[]>();
-  for (const { log, row } of batch.logs) {
-    const time = msOf(row.time_ns);
-    const day = Math.floor(time / DAY_MS);
-    if (log.traceId) addTime(traceLogs, log.traceId, day, row.service, time);
-    else if (log.orderId) addTime(orderLogs, log.orderId, day, row.service, time);
-    if (log.orderId) {
-      if (log.traceId) linkOrder(day, log.orderId, log.traceId);
-      linkKeys(day, log.orderId, log.attributes, log.resource.attributes);
-    }
+
+  add(batch: Pick<BatchRows, 'spans' | 'logs'>): void {
+    for (const { row } of batch.spans) this.#add(Math.floor(msOf(row.start_ns) / DAY_MS), row.service, OperationKind.SPAN, row.name);
+    for (const { row } of batch.logs) this.#add(Math.floor(msOf(row.time_ns) / DAY_MS), row.service, OperationKind.LOG_SERVICE, '');
   }
-  for (const { event, day } of batch.events) {
-    link(day, LookupKind.ORDER_EVENTS, event.orderId, '');
-    if (event.traceId) linkOrder(day, event.orderId, event.traceId);
-    linkKeys(day, event.orderId, event.attributes, null);
-  }
-  const ranges = [
-    ...rangeRows(LookupKind.TRACE_SPANS, traceSpans),
-    ...rangeRows(LookupKind.TRACE_LOGS, traceLogs),
-    ...rangeRows(LookupKind.ORDER_LOGS, orderLogs),
-  ];
-  return { ranges, links };
 }
 
 export function operationRows(batch: BatchRows): OperationRow[] {
-  const rows: OperationRow[] = [];
-  const seen = new Set<string>();
-  const add = (day: number, service: string, kind: number, name: string) => {
-    const tag = `${day}\0${kind}\0${service}\0${name}`;
-    if (seen.has(tag)) return;
-    seen.add(tag);
-    rows.push({ day, service, kind, name });
-  };
-  for (const { row } of batch.spans) add(Math.floor(msOf(row.start_ns) / DAY_MS), row.service, OperationKind.SPAN, row.name);
-  for (const { row } of batch.logs) add(Math.floor(msOf(row.time_ns) / DAY_MS), row.service, OperationKind.LOG_SERVICE, '');
-  return rows;
+  const builder = new OperationRowsBuilder();
+  builder.add(batch);
+  return builder.rows;
 }
 
 /** Identity of an idempotent row, for WrittenCache. */

@@ -1,9 +1,11 @@
-// Row mapping of the ClickHouse store: model records ↔ table rows (JSONEachRow objects).
-// A record's searchable fields are columns; `body` is the whole record as a compact JSON array (no
-// field names, a format version first) that reproduces it exactly, so reads fetch `body` alone.
+// Row mapping of the ClickHouse store: model records ↔ table rows (objects of column values).
+// A record's searchable fields are columns; `body` is the whole record in its compact JSON text
+// (core/compact-records.ts: for spans and logs an array without field names, a format version first)
+// that reproduces it exactly, so reads fetch `body` alone.
 // 64-bit integers travel as decimal strings both ways (ClickHouse quotes UInt64/Int64 in JSON
 // output by default and accepts quoted numbers on input).
-import type { AnyValue, Attributes, LogRecord, OrderEvent, Resource, Scope, Span, SpanEvent, SpanLink } from '../../model.ts';
+import { compactEvent, compactLog, compactSpan, eventFromCompact, logFromCompact, spanFromCompact } from '../../compact-records.ts';
+import type { AnyValue, Attributes, LogRecord, OrderEvent, Span } from '../../model.ts';
 import { attributeString } from '../query.ts';
 import { logTime } from '../sqlite-codec.ts';
 
@@ -37,61 +39,12 @@ export function attrTerms(attrs: Attributes, resourceAttrs: Attributes | null): 
   return terms;
 }
 
-/** The attrs-array element a filter `key = value` looks for. */
+/** Text JSON.stringify leaves as it is between quotes (lone surrogates it would escape; pairs go the slow way too). */
+const JSON_PLAIN = /^[^"\\\x00-\x1f\ud800-\udfff]*$/;
+
+/** The attrs-array element a filter `key = value` looks for: JSON.stringify([key, value]), built directly when nothing needs escaping. */
 export function attrTerm(key: string, value: string): string {
-  return JSON.stringify([key, value]);
-}
-
-/** Format version, first element of every body: a later format can be told apart. */
-const BODY_V1 = 1;
-
-type SpanBody = [
-  format: typeof BODY_V1,
-  traceId: string,
-  spanId: string,
-  parentSpanId: string,
-  traceState: string,
-  name: string,
-  kind: number,
-  startTimeUnixNano: string,
-  endTimeUnixNano: string,
-  attributes: Attributes,
-  droppedAttributesCount: number,
-  events: SpanEvent[],
-  droppedEventsCount: number,
-  links: SpanLink[],
-  droppedLinksCount: number,
-  statusCode: number,
-  statusMessage: string,
-  flags: number,
-  service: string,
-  resource: Resource,
-  scope: Scope,
-  orderId: string,
-];
-
-type LogBody = [
-  format: typeof BODY_V1,
-  logId: string,
-  timeUnixNano: string,
-  observedTimeUnixNano: string,
-  severityNumber: number,
-  severityText: string,
-  body: AnyValue,
-  attributes: Attributes,
-  droppedAttributesCount: number,
-  flags: number,
-  traceId: string,
-  spanId: string,
-  eventName: string,
-  service: string,
-  resource: Resource,
-  scope: Scope,
-  orderId: string,
-];
-
-function checkFormat(body: unknown[], what: string): void {
-  if (body[0] !== BODY_V1) throw new Error(`unknown ${what} body format ${JSON.stringify(body[0])}`);
+  return JSON_PLAIN.test(key) && JSON_PLAIN.test(value) ? `["${key}","${value}"]` : JSON.stringify([key, value]);
 }
 
 /**
@@ -114,13 +67,8 @@ export interface SpanRow {
 export function spanRow(span: Span): SpanRow {
   const start = timeValue(span.startTimeUnixNano, 'startTimeUnixNano');
   const end = timeValue(span.endTimeUnixNano, 'endTimeUnixNano');
-  const body: SpanBody = [
-    BODY_V1, span.traceId, span.spanId, span.parentSpanId, span.traceState, span.name, span.kind, span.startTimeUnixNano,
-    span.endTimeUnixNano, span.attributes, span.droppedAttributesCount, span.events, span.droppedEventsCount, span.links,
-    span.droppedLinksCount, span.status.code, span.status.message, span.flags, span.service, span.resource, span.scope, span.orderId,
-  ];
   return {
-    start_ns: start.toString(),
+    start_ns: span.startTimeUnixNano,
     dur_ns: (end - start).toString(),
     service: span.service,
     name: span.name,
@@ -129,36 +77,12 @@ export function spanRow(span: Span): SpanRow {
     span_id: span.spanId,
     order_id: span.orderId,
     attrs: attrTerms(span.attributes, span.resource.attributes),
-    body: JSON.stringify(body),
+    body: compactSpan(span),
   };
 }
 
-export function spanFromBody(text: string): Span {
-  const b = JSON.parse(text) as SpanBody;
-  checkFormat(b, 'span');
-  return {
-    traceId: b[1],
-    spanId: b[2],
-    parentSpanId: b[3],
-    traceState: b[4],
-    name: b[5],
-    kind: b[6],
-    startTimeUnixNano: b[7],
-    endTimeUnixNano: b[8],
-    attributes: b[9],
-    droppedAttributesCount: b[10],
-    events: b[11],
-    droppedEventsCount: b[12],
-    links: b[13],
-    droppedLinksCount: b[14],
-    status: { code: b[15], message: b[16] },
-    flags: b[17],
-    service: b[18],
-    resource: b[19],
-    scope: b[20],
-    orderId: b[21],
-  };
-}
+/** A span from its `body` (core/compact-records.ts). */
+export const spanFromBody = spanFromCompact;
 
 export interface LogRow {
   time_ns: string;
@@ -179,13 +103,10 @@ export function bodyLower(body: AnyValue): string {
 }
 
 export function logRow(log: LogRecord): LogRow {
-  const time = timeValue(logTime(log), 'timeUnixNano');
-  const body: LogBody = [
-    BODY_V1, log.logId, log.timeUnixNano, log.observedTimeUnixNano, log.severityNumber, log.severityText, log.body, log.attributes,
-    log.droppedAttributesCount, log.flags, log.traceId, log.spanId, log.eventName, log.service, log.resource, log.scope, log.orderId,
-  ];
+  const time = logTime(log);
+  timeValue(time, 'timeUnixNano');
   return {
-    time_ns: time.toString(),
+    time_ns: time,
     service: log.service,
     severity: log.severityNumber,
     trace_id: log.traceId,
@@ -194,32 +115,12 @@ export function logRow(log: LogRecord): LogRow {
     order_id: log.orderId,
     attrs: attrTerms(log.attributes, log.resource.attributes),
     body_lower: bodyLower(log.body),
-    body: JSON.stringify(body),
+    body: compactLog(log),
   };
 }
 
-export function logFromBody(text: string): LogRecord {
-  const b = JSON.parse(text) as LogBody;
-  checkFormat(b, 'log');
-  return {
-    logId: b[1],
-    timeUnixNano: b[2],
-    observedTimeUnixNano: b[3],
-    severityNumber: b[4],
-    severityText: b[5],
-    body: b[6],
-    attributes: b[7],
-    droppedAttributesCount: b[8],
-    flags: b[9],
-    traceId: b[10],
-    spanId: b[11],
-    eventName: b[12],
-    service: b[13],
-    resource: b[14],
-    scope: b[15],
-    orderId: b[16],
-  };
-}
+/** A log record from its `body` (core/compact-records.ts). */
+export const logFromBody = logFromCompact;
 
 export interface EventRow {
   day: number;
@@ -231,9 +132,7 @@ export interface EventRow {
 
 export function eventRow(event: OrderEvent): EventRow {
   const time = timeValue(event.timeUnixNano, 'timeUnixNano');
-  return { day: dayOf(time), order_id: event.orderId, time_ns: time.toString(), event_id: event.eventId, body: JSON.stringify(event) };
+  return { day: dayOf(time), order_id: event.orderId, time_ns: event.timeUnixNano, event_id: event.eventId, body: compactEvent(event) };
 }
 
-export function eventFromBody(text: string): OrderEvent {
-  return JSON.parse(text) as OrderEvent;
-}
+export const eventFromBody = eventFromCompact;

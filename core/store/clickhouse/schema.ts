@@ -40,6 +40,7 @@
 // processes starting at once both succeed; schema_migrations records what ran.
 import type { ServerCaps } from './version.ts';
 import { identifier } from './sql.ts';
+import { alertTablesDdl, AlertTable } from './alerts-schema.ts';
 
 export const Table = {
   spans: 'spans',
@@ -48,6 +49,8 @@ export const Table = {
   lookup: 'lookup',
   operations: 'operations',
   migrations: 'schema_migrations',
+  /** Alert-store tables (alerts-schema.ts). */
+  ...AlertTable,
 } as const;
 
 /** Nanoseconds in a day: spans/logs partition by intDiv(time, DAY_NS_SQL). */
@@ -246,6 +249,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 1,
     description: 'spans, logs, events, lookup and operations tables',
     statements: (ctx) => [spansTable(ctx), logsTable(ctx), eventsTable(ctx), lookupTable(ctx), operationsTable(ctx)],
+  },
+  {
+    version: 2,
+    description: 'alerts, silences, order rule states, status projections, rule counts, dead letters',
+    statements: alertTablesDdl,
   },
 ];
 

@@ -1,0 +1,171 @@
+// Rows → the body of `INSERT INTO t (columns) FORMAT TabSeparated`, which ClickHouse 18.16 and current
+// servers parse alike. Against JSONEachRow (measured on 18.16 with span rows): no JSON.stringify of
+// every row — whose `body` column is itself JSON, so every quote in it was escaped a second time —,
+// ~20% fewer bytes, and less parsing for the server. The text is written straight into one Buffer.
+//
+// Escaping (ClickHouse's TSV rules): in a string field, backslash, tab, line feed, carriage return, NUL,
+// backspace and form feed become backslash sequences, so a field never holds a raw separator. An
+// Array(String) field is `['…','…']`: each element single-quoted with the same escapes plus `\'`; the
+// array text itself is not escaped again (nothing is left to escape). Numbers are written as they are
+// (64-bit values arrive as canonical decimal strings from rows.ts); booleans as 1/0, null as \N.
+
+/** A column value of the row mappers (rows.ts, lookup-rows.ts, alerts-rows.ts). */
+export type ColumnValue = string | number | bigint | boolean | null | readonly string[];
+
+const FIELD_SPECIAL = /[\\\t\n\r\0\b\f]/;
+const FIELD_SPECIAL_ALL = /[\\\t\n\r\0\b\f]/g;
+const QUOTED_SPECIAL = /[\\'\t\n\r\0\b\f]/;
+const QUOTED_SPECIAL_ALL = /[\\'\t\n\r\0\b\f]/g;
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  "'": "\\'",
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\0': '\\0',
+  '\b': '\\b',
+  '\f': '\\f',
+};
+const escapeChar = (c: string): string => ESCAPES[c]!;
+
+/** A String field's text. */
+export function tsvString(value: string): string {
+  return FIELD_SPECIAL.test(value) ? value.replace(FIELD_SPECIAL_ALL, escapeChar) : value;
+}
+
+/** An Array(String) field's text. */
+export function tsvStringArray(values: readonly string[]): string {
+  let out = '[';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (typeof v !== 'string') throw new TypeError(`array element ${i} is not a string: ${typeof v}`);
+    out += `${i === 0 ? '' : ','}'${QUOTED_SPECIAL.test(v) ? v.replace(QUOTED_SPECIAL_ALL, escapeChar) : v}'`;
+  }
+  return `${out}]`;
+}
+
+/** A field's text. */
+export function tsvField(value: ColumnValue, column: string): string {
+  if (typeof value === 'string') return tsvString(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`column ${column}: ${value} is not a finite number`);
+    return String(value);
+  }
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  if (value === null) return '\\N';
+  if (Array.isArray(value)) return tsvStringArray(value);
+  throw new TypeError(`column ${column}: unsupported value ${typeof value}`);
+}
+
+/**
+ * Text appended to one growing Buffer. Short fields are joined into one string per write; a long one
+ * (a `body`) is written on its own, so it is copied once and never flattened into a joined string.
+ * Measured on span rows: faster than writing every field separately, than joining whole rows, and
+ * than JSON.stringify of the row objects.
+ */
+export class TextWriter {
+  #buffer: Buffer;
+  #length = 0;
+
+  constructor(initialBytes = 1 << 16) {
+    this.#buffer = Buffer.allocUnsafe(initialBytes);
+  }
+
+  write(text: string): void {
+    const most = text.length * 3;
+    if (this.#length + most > this.#buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#length + most));
+      this.#buffer.copy(grown, 0, 0, this.#length);
+      this.#buffer = grown;
+    }
+    this.#length += this.#buffer.write(text, this.#length);
+  }
+
+  /** The bytes written so far (a view, valid until the next write). */
+  bytes(): Buffer {
+    return this.#buffer.subarray(0, this.#length);
+  }
+}
+
+/** Fields longer than this are written on their own. */
+const LONG_FIELD = 256;
+
+/** Rows encoded by TsvRows.encode, to append once every table's rows of a batch encoded. */
+export interface EncodedRows {
+  readonly columns: readonly string[];
+  readonly parts: readonly string[];
+  readonly count: number;
+}
+
+/**
+ * Rows of one table appended as TabSeparated text, batch by batch; the first row's keys name the
+ * columns (the row mappers give every row of a table the same keys).
+ */
+export class TsvRows {
+  #columns: string[] | null = null;
+  readonly #out = new TextWriter();
+  #count = 0;
+
+  get count(): number {
+    return this.#count;
+  }
+
+  /** The column names (empty before the first row). */
+  get columns(): readonly string[] {
+    return this.#columns ?? [];
+  }
+
+  /** Appends the rows; throws, appending nothing, when one cannot be encoded. */
+  append(rows: readonly object[]): void {
+    this.appendEncoded(this.encode(rows));
+  }
+
+  /** The rows' text, not yet appended (throws when a value cannot be encoded). */
+  encode(rows: readonly object[]): EncodedRows {
+    if (rows.length === 0) return { columns: this.columns, parts: [], count: 0 };
+    const columns = this.#columns ?? Object.keys(rows[0]!);
+    let text = '';
+    const parts: string[] = [];
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r] as Record<string, ColumnValue | undefined>;
+      for (let c = 0; c < columns.length; c++) {
+        const name = columns[c]!;
+        const value = row[name];
+        if (value === undefined) throw new TypeError(`row ${r} has no column ${name}`);
+        const field = tsvField(value, name);
+        const separator = c === 0 ? '' : '\t';
+        if (field.length > LONG_FIELD) {
+          parts.push(text + separator, field);
+          text = '';
+        } else {
+          text += separator + field;
+        }
+      }
+      text += '\n';
+    }
+    parts.push(text);
+    return { columns, parts, count: rows.length };
+  }
+
+  appendEncoded(encoded: EncodedRows): void {
+    if (encoded.count === 0) return;
+    this.#columns ??= [...encoded.columns];
+    for (const part of encoded.parts) this.#out.write(part);
+    this.#count += encoded.count;
+  }
+
+  /** The text so far (a view, valid until the next append). */
+  bytes(): Buffer {
+    return this.#out.bytes();
+  }
+}
+
+/** The column names and the TabSeparated bytes of rows that all have the first row's columns. */
+export function tabSeparated(rows: readonly object[]): { columns: string[]; data: Buffer } {
+  if (rows.length === 0) throw new RangeError('tabSeparated needs at least one row');
+  const table = new TsvRows();
+  table.append(rows);
+  return { columns: [...table.columns], data: table.bytes() };
+}

@@ -1,0 +1,73 @@
+// Inserts go as TabSeparated text (core/store/clickhouse/insert-format.ts): every value must reach the
+// real server byte for byte — strings with separators, backslashes, quotes and control characters, arrays
+// of such strings, 64-bit numbers as decimal text — and anything that cannot be encoded is refused.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Connection } from '../../core/store/clickhouse/connection.ts';
+import { ClickHouseQueryError } from '../../core/store/clickhouse/errors.ts';
+import { tabSeparated, tsvString, tsvStringArray } from '../../core/store/clickhouse/insert-format.ts';
+import { CLICKHOUSE_URL, dropDatabase, freshDatabase, rawRows, rawSql, requireClickHouse } from './server.ts';
+
+const ALL_CONTROLS = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('') + '\x7f';
+const HOSTILE = [
+  '', 'plain', '\t', '\n', 'a\tb\nc\rd', '\\', '\\t is not a tab', "'", "\\'", "it's", '[\'a\',\'b\']', ALL_CONTROLS,
+  'héllo ✓ 🚚 Größe', '{"json":"with \\"quotes\\" and \\\\ slashes"}', '\\N', 'x'.repeat(10_000) + '\t\\',
+];
+
+describe('TabSeparated encoding', () => {
+  it('escapes only what ends or bends a field', () => {
+    expect(tsvString('plain text, "quoted" and \'single\'')).toBe('plain text, "quoted" and \'single\'');
+    expect(tsvString('a\tb\nc\\d\re\0f\bg\fh')).toBe('a\\tb\\nc\\\\d\\re\\0f\\bg\\fh');
+    expect(tsvStringArray([])).toBe('[]');
+    expect(tsvStringArray(["it's", 'a\\b', 'c\td'])).toBe("['it\\'s','a\\\\b','c\\td']");
+  });
+
+  it('writes rows in the first row\'s column order, numbers as they are, and refuses what it cannot encode', () => {
+    const { columns, data } = tabSeparated([
+      { n: '18446744073709551615', s: 'a\tb', i: -5, a: ['x', "y'"], b: true, z: null },
+      { n: '0', s: '', i: 7, a: [], b: false, z: null },
+    ]);
+    expect(columns).toEqual(['n', 's', 'i', 'a', 'b', 'z']);
+    expect(data.toString()).toBe("18446744073709551615\ta\\tb\t-5\t['x','y\\'']\t1\t\\N\n0\t\t7\t[]\t0\t\\N\n");
+    expect(() => tabSeparated([])).toThrow(RangeError);
+    expect(() => tabSeparated([{ a: 1 }, { b: 2 }])).toThrow('row 1 has no column a');
+    expect(() => tabSeparated([{ a: Number.NaN }])).toThrow('column a: NaN is not a finite number');
+    expect(() => tabSeparated([{ a: { nested: 1 } }])).toThrow('column a: unsupported value object');
+    expect(() => tabSeparated([{ a: ['ok', 5] }])).toThrow('array element 1 is not a string');
+  });
+});
+
+describe('inserts against the real server', () => {
+  const database = freshDatabase('insertfmt');
+  let conn: Connection;
+
+  beforeAll(async () => {
+    await requireClickHouse();
+    conn = new Connection({ url: CLICKHOUSE_URL });
+    await rawSql(`CREATE DATABASE \`${database}\``);
+    await rawSql(
+      `CREATE TABLE \`${database}\`.t (id UInt32, big UInt64, neg Int64, s String, a Array(String)) ENGINE = MergeTree ORDER BY id`,
+    );
+  });
+  afterAll(async () => {
+    await conn?.close();
+    await dropDatabase(database);
+  });
+
+  it('stores every hostile string, alone and in arrays, byte for byte', async () => {
+    const rows = HOSTILE.map((s, id) => ({ id, big: '18446744073709551615', neg: '-9223372036854775808', s, a: [s, ...HOSTILE.slice(0, id)] }));
+    await conn.insert(`\`${database}\`.t`, rows, 'insert hostile rows');
+    const back = await rawRows<{ id: number; big: string; neg: string; s: string; a: string[] }>(`SELECT id, big, neg, s, a FROM \`${database}\`.t ORDER BY id`);
+    expect(back).toHaveLength(HOSTILE.length);
+    back.forEach((row, i) => {
+      expect(row.s, JSON.stringify(HOSTILE[i]!.slice(0, 30))).toBe(HOSTILE[i]);
+      expect(row.a).toEqual(rows[i]!.a);
+      expect([row.big, row.neg]).toEqual(['18446744073709551615', '-9223372036854775808']);
+    });
+  });
+
+  it('reports a row the server refuses as a ClickHouseQueryError naming the insert', async () => {
+    const error = await conn.insert(`\`${database}\`.t`, [{ id: 'not a number', big: '1', neg: '1', s: '', a: [] }], 'insert bad row').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClickHouseQueryError);
+    expect((error as Error).message).toContain('ClickHouse insert bad row failed');
+  });
+});

@@ -1,0 +1,67 @@
+// The query API's response shapes as the UI reads them. The core shapes are the server's own types
+// (type-only imports, erased from the bundle); the rules engine's additions mirror
+// query-api/alert-schemas.ts and are optional, because a server may not offer them yet.
+import type { Alert } from '../../../core/alerts.ts';
+import type { LogRecord, Span } from '../../../core/model.ts';
+import type { Page, ServiceInfo } from '../../../core/store/store.ts';
+import type { ExpectedStage } from '../../../query-api/expected-stages.ts';
+import type { OrderView } from '../../../query-api/order-view.ts';
+import type { ReturnQueue } from '../../../query-api/return-queues.ts';
+
+export type { Alert, ExpectedStage, LogRecord, Span };
+export type { JourneyStage, StageState, SystemStatus } from '../../../core/journey.ts';
+export type SpanPage = Page<Span>;
+export type LogPage = Page<LogRecord>;
+export interface ServiceList {
+  services: ServiceInfo[];
+}
+
+export interface Trace {
+  traceId: string;
+  spans: Span[];
+  logs: LogRecord[];
+}
+
+/** The canonical status and each system's mapped status, when the server computes it. */
+export interface StatusProjection {
+  canonical: string;
+  systems: { system: string; status: string; mapped: string; sinceMs: number }[];
+}
+
+/** The order journey; the rules engine's parts are optional (older servers do not send them). */
+export type Order = Omit<OrderView, 'alerts' | 'expectedStages'> &
+  Partial<Pick<OrderView, 'alerts' | 'expectedStages'>> & { statusProjection?: StatusProjection | null };
+
+export interface AlertPage {
+  items: Alert[];
+  nextCursor: string | null;
+}
+
+export interface AlertDetail {
+  alert: Alert;
+  guide: { markdown: string; html: string } | null;
+  evidence: { spans: Span[]; logs: LogRecord[] };
+}
+
+export interface RuleSummary {
+  id: string;
+  kind: string;
+  title: string;
+  severity: string;
+  enabled: boolean;
+  source: { file: string; line: number };
+  firing: number;
+  acknowledged: number;
+}
+
+export interface RuleList {
+  rules: RuleSummary[];
+  files: string[];
+  loadedAtMs: number;
+  errors: { file: string; line: number; column: number; path: string; message: string }[];
+}
+
+export interface ReturnQueues {
+  nowMs: number;
+  queues: ReturnQueue[];
+}

@@ -1,0 +1,38 @@
+// ECharts with only the parts the UI draws (keeps the bundle small): custom series (Gantt), bar
+// series (histogram), grid, tooltip, mark line ("now"), and the SVG renderer — SVG keeps the charts
+// crisp and lets end-to-end tests read bar colours from the DOM.
+import { BarChart, CustomChart } from 'echarts/charts';
+import { GridComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { SVGRenderer } from 'echarts/renderers';
+
+echarts.use([CustomChart, BarChart, GridComponent, TooltipComponent, MarkLineComponent, SVGRenderer]);
+
+export type Chart = echarts.ECharts;
+
+/**
+ * Creates a chart in `element` that follows the element's size. `onPainted` runs after the first
+ * complete render following each setOption (ECharts' "finished" event).
+ */
+export function mountChart(element: HTMLElement, onPainted: () => void): { chart: Chart; setOption(option: Record<string, unknown>): void; dispose(): void } {
+  const chart = echarts.init(element, null, { renderer: 'svg' });
+  let pending = false;
+  chart.on('finished', () => {
+    if (!pending) return;
+    pending = false;
+    onPainted();
+  });
+  const resize = new ResizeObserver(() => chart.resize());
+  resize.observe(element);
+  return {
+    chart,
+    setOption(option) {
+      pending = true;
+      chart.setOption(option, { notMerge: true });
+    },
+    dispose() {
+      resize.disconnect();
+      chart.dispose();
+    },
+  };
+}
