@@ -119,6 +119,11 @@ export class RulesWorker {
     return this.#engine.pendingTimers();
   }
 
+  /** Bus partition numbers this worker owns now. */
+  ownedPartitions(): number[] {
+    return [...this.#restores.keys()].sort((a, b) => a - b);
+  }
+
   /** Resolves once every partition assigned so far has its state restored (tests, readiness). */
   async restored(): Promise<void> {
     await Promise.all(this.#restores.values());
@@ -237,7 +242,8 @@ export class RulesWorker {
       if (!rule || rule.kind !== 'error_pattern' || !rule.enabled) continue;
       const { fromMs, toMs } = windowBuckets(endMs, rule.windowMs);
       const total = await alerts.sumRuleCounts(ruleId, fromMs, toMs);
-      if (total >= rule.threshold) await this.#persist(this.#engine.fireErrorPattern(ruleId, endMs - rule.windowMs, endMs), 'pattern');
+      // The window is judged on event time; the tagging runs on the wall clock (versions, firedAt).
+      if (total >= rule.threshold) await this.#persist(this.#engine.fireErrorPattern(ruleId, endMs - rule.windowMs, Math.max(endMs, this.#now())), 'pattern');
     }
   }
 
