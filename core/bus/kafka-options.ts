@@ -61,9 +61,9 @@ export interface KafkaBusOptions {
   /** Partitions whose handlers may run at once within one consumer (default 1). */
   partitionsConsumedConcurrently?: number;
   /**
-   * Bytes one fetch may return per partition, and in all (defaults 1 MiB and 16 MiB), as stored, i.e.
-   * compressed: a fetch is decompressed whole, so memory holds several times this. A consumer fetches
-   * again only once its handlers are done: a fetch is what one round of handler calls can see.
+   * Bytes one fetch may return per partition, and in all (defaults 256 KiB and 8 MiB), as stored, i.e.
+   * compressed: kafkajs decompresses a whole fetch before handling it, so memory holds several times
+   * this (JSON spans compress 5–50x). A consumer fetches again only once its handlers are done.
    */
   fetchMaxBytesPerPartition?: number;
   fetchMaxBytes?: number;
@@ -108,8 +108,8 @@ export function resolveKafkaOptions(options: KafkaBusOptions): ResolvedKafkaBusO
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 3000,
     maxWaitTimeMs: options.maxWaitTimeMs ?? 500,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-    fetchMaxBytesPerPartition: options.fetchMaxBytesPerPartition ?? MiB,
-    fetchMaxBytes: options.fetchMaxBytes ?? 16 * MiB,
+    fetchMaxBytesPerPartition: options.fetchMaxBytesPerPartition ?? MiB / 4,
+    fetchMaxBytes: options.fetchMaxBytes ?? 8 * MiB,
     retryBackoffMs: options.retryBackoffMs ?? 200,
     maxRetryBackoffMs: options.maxRetryBackoffMs ?? 5000,
     logLevel: options.logLevel ?? 'warn',
