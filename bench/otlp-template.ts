@@ -5,11 +5,9 @@
 // pipeline benchmark and the fault tests, which need millions of distinct spans or their own order IDs.
 import { randomBytes } from 'node:crypto';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { benchSpan } from './bench-span.ts';
 
-const SERVICES = ['shop', 'payment', 'inventory', 'wms', 'carrier', 'crm'];
-const ROUTES = ['POST /api/orders', 'GET /api/orders/:id', 'POST /payments/authorize', 'PUT /stock/reserve', 'POST /shipments', 'SELECT orders'];
 const ORDER_MARK = 'QQQQQQQQ';
 
 export interface TemplateOptions {
@@ -68,40 +66,24 @@ export function traceTemplate(options: TemplateOptions): TraceTemplate {
     const t = Math.floor(i / spansPerTrace);
     const k = i % spansPerTrace;
     const root = i - k;
-    const service = SERVICES[i % SERVICES.length]!;
     const startNs = BigInt(baseMs) * 1_000_000n + BigInt(i) * 1_000_003n + 7n;
     const endNs = startNs + BigInt(1_000_000 + (i % 50) * 250_000) + 11n;
     const eventNs = startNs + 1013n;
     times.add(startNs).add(endNs);
     if (k === 0) times.add(eventNs);
-    const toHr = (n: bigint): [number, number] => [Number(n / 1_000_000_000n), Number(n % 1_000_000_000n)];
-    const traceId = hex(traceIdBytes(t));
-    spans.push({
-      name: ROUTES[i % ROUTES.length]!,
-      kind: (k === 0 ? 1 : 2) as ReadableSpan['kind'],
-      spanContext: () => ({ traceId, spanId: hex(spanIdBytes(i)), traceFlags: 1 }),
-      parentSpanContext: k === 0 ? undefined : { traceId, spanId: hex(spanIdBytes(root)), traceFlags: 1 },
-      startTime: toHr(startNs),
-      endTime: toHr(endNs),
-      duration: toHr(endNs - startNs),
-      status: { code: i % 97 === 0 ? 2 : 0 },
-      attributes: {
-        'order.id': `ORD-${runId}-${ORDER_MARK}-${String(t).padStart(4, '0')}`,
-        'test.run': runId,
-        'http.request.method': 'POST',
-        'http.response.status_code': 200,
-        'server.address': `${service}.internal`,
-        ...(k === 5 ? { 'order.event': 'payment.succeeded', 'order.status': 'paid' } : {}),
-      },
-      links: [],
-      events: k === 0 ? [{ name: 'cache.miss', time: toHr(eventNs), attributes: { key: 'sku' } }] : [],
-      ended: true,
-      resource: resourceFromAttributes({ 'service.name': service, 'service.version': '1.4.2', 'host.name': `${service}-7f9c` }),
-      instrumentationScope: { name: '@ordertrace/bench', version: '1.0.0' },
-      droppedAttributesCount: 0,
-      droppedEventsCount: 0,
-      droppedLinksCount: 0,
-    } as ReadableSpan);
+    spans.push(
+      benchSpan({
+        index: i,
+        traceId: hex(traceIdBytes(t)),
+        spanId: hex(spanIdBytes(i)),
+        parentSpanId: k === 0 ? undefined : hex(spanIdBytes(root)),
+        startNs,
+        endNs,
+        attributes: { 'order.id': `ORD-${runId}-${ORDER_MARK}-${String(t).padStart(4, '0')}`, 'test.run': runId },
+        milestone: k === 5,
+        eventNs: k === 0 ? eventNs : undefined,
+      }),
+    );
   }
   const template = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
 

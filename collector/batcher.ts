@@ -13,6 +13,7 @@
 // Any other error rejects the handlers, and the bus redelivers their records after its own backoff.
 import { UnavailableError } from '../core/errors.ts';
 import type { WriteBatch } from '../core/store/store.ts';
+import { WakeableSleep } from '../core/wakeable-sleep.ts';
 
 /** A store write being filled: a Store.startWrite() write, or records collected for one write(). */
 export interface PendingWrite {
@@ -97,7 +98,7 @@ export class WriteBatcher {
   #failingWrites = 0;
   /** The last write to finish gave up (a non-retryable error): not healthy until one succeeds. */
   #gaveUp = false;
-  readonly #wakers = new Set<() => void>();
+  readonly #sleeper = new WakeableSleep();
 
   constructor(options: BatcherOptions) {
     this.#options = options;
@@ -164,7 +165,7 @@ export class WriteBatcher {
   stop(): void {
     this.#stopping = true;
     this.#seal();
-    for (const wake of [...this.#wakers]) wake();
+    this.#sleeper.wakeAll();
   }
 
   #open(): Pending {
@@ -237,7 +238,7 @@ export class WriteBatcher {
             throw error;
           }
           failures += 1;
-          await this.#sleep(Math.min(this.#backoffMs * 2 ** (failures - 1), this.#maxBackoffMs));
+          await this.#sleeper.sleep(Math.min(this.#backoffMs * 2 ** (failures - 1), this.#maxBackoffMs));
           if (this.#stopping) {
             this.#gaveUp = true;
             throw error;
@@ -247,17 +248,5 @@ export class WriteBatcher {
     } finally {
       if (failed) this.#failingWrites -= 1;
     }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#wakers.add(done);
-    });
   }
 }

@@ -28,6 +28,7 @@ import type { DeliveredBatch, DeliveredRecord, SubscribeOptions, Subscription } 
 import { CoPartitionedAssigner } from './kafka-copartition.ts';
 import { describeKafkaError, isRebalanceError, toUnavailable } from './kafka-errors.ts';
 import { retryOptions, type ResolvedKafkaBusOptions } from './kafka-options.ts';
+import { WakeableSleep } from '../wakeable-sleep.ts';
 
 export interface KafkaSubscriptionStats {
   /** Times this member joined (or rejoined) the group: 1 when no rebalance ever happened. */
@@ -90,7 +91,7 @@ export class KafkaSubscription implements Subscription {
   readonly #onStopped: (subscription: KafkaSubscription) => void;
   #stopRequested = false;
   #stopping: Promise<void> | undefined;
-  readonly #wakers = new Set<() => void>();
+  readonly #sleeper = new WakeableSleep();
   #restartTimer: NodeJS.Timeout | undefined;
   #restartAttempts = 0;
 
@@ -263,16 +264,7 @@ export class KafkaSubscription implements Subscription {
 
   /** Waits, or less if stop() is called meanwhile. */
   #sleep(ms: number): Promise<void> {
-    if (this.#stopRequested) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#wakers.add(done);
-    });
+    return this.#stopRequested ? Promise.resolve() : this.#sleeper.sleep(ms);
   }
 
   stop(): Promise<void> {
@@ -283,7 +275,7 @@ export class KafkaSubscription implements Subscription {
   async #stop(): Promise<void> {
     this.#stopRequested = true;
     clearTimeout(this.#restartTimer);
-    for (const wake of [...this.#wakers]) wake();
+    this.#sleeper.wakeAll();
     try {
       // Waits for the running eachBatch (handler in flight, then its commit), leaves the group, disconnects.
       await this.#consumer.disconnect();
