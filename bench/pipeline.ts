@@ -1,4 +1,5 @@
-// npm run bench:pipeline [-- --spans 10000000 --seconds 20 --concurrency 8 --spans-per-request 512 --queries 400 --keep]
+// npm run bench:pipeline [-- --spans 10000000 --seconds 20 --concurrency 8 --spans-per-request 512 --queries 400 --keep
+//                          --cpu-prof-dir DIR (a CPU profile per role process; summarise with bench/profile-top.ts)]
 // The production path end to end on this machine: `ordertrace collector`, `ingester` and `query-api` as
 // separate processes (node cli/main.ts …) on the dev Kafka (127.0.0.1:19092) and ClickHouse
 // (http://127.0.0.1:18123, a fresh database), everything sharing the cores with this load generator.
@@ -10,6 +11,7 @@
 // Needs the services up: `bash deploy/dev/services.sh up`.
 import http from 'node:http';
 import { parseArgs } from 'node:util';
+import { CpuMeter, devServicePid } from './process-cpu.ts';
 import { newRunId, traceTemplate, type TraceTemplate } from './otlp-template.ts';
 import { startPipeline, type Pipeline } from '../test/faults/pipeline.ts';
 import { rawRows } from '../test/clickhouse/server.ts';
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     'spans-per-request': { type: 'string', default: '512' },
     queries: { type: 'string', default: '400' },
     keep: { type: 'boolean', default: false },
+    'cpu-prof-dir': { type: 'string' },
   },
 });
 const targetSpans = Number(values.spans);
@@ -100,11 +103,23 @@ async function latency(p: Pipeline, template: TraceTemplate, acked: number[], la
 const template = traceTemplate({ runId: newRunId(), spansPerRequest, baseMs: Date.now() - 3_600_000, stepMs: spansPerRequest / 50 });
 console.log(`request: ${spansPerRequest} spans (${template.tracesPerRequest} traces/orders of ${template.spansPerTrace}), ${(template.size / 1024).toFixed(0)} KiB protobuf; ${concurrency} connections`);
 const setupStarted = Date.now();
-const pipeline = await startPipeline('bench', { logLevel: 'warn', inherit: true });
+const pipeline = await startPipeline('bench', {
+  logLevel: 'warn',
+  inherit: true,
+  ...(values['cpu-prof-dir'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof-dir']}`] } : {}),
+});
 console.log(`collector, ingester, query-api started in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s (database ${pipeline.database})`);
 const state = { next: 0, acked: [] as number[], refused: 0 };
+const cpu = new CpuMeter({
+  'load generator': process.pid,
+  collector: pipeline.collector.child.pid,
+  ingester: pipeline.ingester?.child.pid,
+  clickhouse: devServicePid('clickhouse'),
+  kafka: devServicePid('kafka'),
+});
 try {
   // 1. Throughput.
+  const cpuBefore = cpu.snapshot();
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
   await pump(pipeline, template, state, () => performance.now() >= end);
@@ -115,6 +130,8 @@ try {
   await drained(pipeline, ackedSpans, 600_000);
   const drain = (performance.now() - drainStart) / 1000;
   console.log(`stored: ingester caught up ${drain.toFixed(1)} s after the load stopped → ${fmt(ackedSpans / (elapsed + drain))} spans/s end to end (acknowledged and stored)`);
+  // What each process spent per span: comparable across runs even when the machine is shared.
+  console.log(cpu.perUnit(cpuBefore, ackedSpans));
 
   // 2. Load up to --spans.
   const loadStarted = performance.now();
@@ -137,7 +154,7 @@ try {
   await drained(pipeline, loaded, 1_800_000);
   const loadSecs = (performance.now() - loadStarted) / 1000;
   const [row] = await rawRows<{ distinct: string; rows: string }>(`SELECT uniqExact(trace_id, span_id) AS distinct, count() AS rows FROM \`${pipeline.database}\`.spans`);
-  console.log(`loaded ${fmt(loaded)} spans in ${loadSecs.toFixed(0)} s (${fmt((loaded - loadFrom) / loadSecs)} spans/s end to end); ClickHouse: ${fmt(Number(row!.distinct))} distinct spans in ${fmt(Number(row!.rows))} rows`);
+  console.log(`loaded ${fmt(loaded)} spans in ${loadSecs.toFixed(0)} s (${fmt((loaded - loadFrom) / loadSecs)} spans/s end to end); ClickHouse: ${fmt(Number(row!.distinct))} distinct spans in ${fmt(Number(row!.rows))} rows (${state.refused} requests not acknowledged so far: their spans may be stored too)`);
 
   // 3. Latency on the idle system.
   await sleep(2_000);

@@ -49,25 +49,28 @@ export function encodeRecords(records: readonly unknown[]): Buffer {
 }
 
 export function decodeRecords<T>(value: Buffer): T[] {
-  if (value[0] === FORMAT2) return decodeFormat2(value.toString('utf8')) as T[];
+  if (value[0] === FORMAT2) return decodeFormat2(value) as T[];
   const parsed: unknown = JSON.parse(value.toString('utf8'));
   if (!Array.isArray(parsed)) throw new Error('bus message value is not a JSON array');
   return parsed as T[];
 }
 
-function decodeFormat2(text: string): Array<Span | LogRecord | OrderEvent> {
-  let end = text.indexOf('\n');
-  if (end < 0) end = text.length;
-  const header = text.slice(0, end);
+const LINE_FEED = 0x0a;
+
+/** Each record remembers the bytes of its line (rememberCompact), which the ClickHouse writer copies as they are. */
+function decodeFormat2(value: Buffer): Array<Span | LogRecord | OrderEvent> {
+  let end = value.indexOf(LINE_FEED);
+  if (end < 0) end = value.length;
+  const header = value.toString('utf8', 0, end);
   const kind = header.length === 3 && header[1] === '2' ? (header[2] as Kind) : undefined;
   const decode = kind !== undefined ? DECODE[kind] : undefined;
   if (!decode) throw new Error(`bus message value has an unknown header ${JSON.stringify(header.slice(0, 20))}`);
   const records: Array<Span | LogRecord | OrderEvent> = [];
-  for (let start = end + 1; start < text.length; start = end + 1) {
-    end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    const line = text.slice(start, end);
-    const record = decode(line);
+  for (let start = end + 1; start < value.length; start = end + 1) {
+    end = value.indexOf(LINE_FEED, start);
+    if (end < 0) end = value.length;
+    const line = value.subarray(start, end);
+    const record = decode(line.toString('utf8'));
     rememberCompact(record, line);
     records.push(record);
   }

@@ -9,9 +9,11 @@
 // Records decoded from the bus remember their text (rememberCompact: a non-enumerable symbol property,
 // invisible to JSON, Object.keys, spreads and deep equality; measured ~2x cheaper than a WeakMap, whose
 // entries also cost the garbage collector), and encoding such a record returns it instead of encoding
-// again — the same text, since these are JSON.stringify outputs, which re-encode identically. Records
-// are not modified after decoding (the ingester only reads them); one that were would have to be
-// encoded from scratch by whoever changes it.
+// again — the same text, since these are JSON.stringify outputs, which re-encode identically. What is
+// remembered is the UTF-8 bytes the record was decoded from when the decoder has them (the bus codec),
+// so the ClickHouse writer copies those bytes into its insert instead of encoding the text again
+// (compactBody). Records are not modified after decoding (the ingester only reads them); one that were
+// would have to be encoded from scratch by whoever changes it.
 import type { AnyValue, Attributes, LogRecord, OrderEvent, Resource, Scope, Span, SpanEvent, SpanLink } from './model.ts';
 
 /** Format version, first element of every span/log array: a later format can be told apart. */
@@ -64,13 +66,21 @@ type LogArray = [
 
 const TEXT = Symbol('ordertrace.compactText');
 
-type Remembered = { [TEXT]?: string };
+type Remembered = { [TEXT]?: string | Buffer };
 
-export function rememberCompact(record: Span | LogRecord | OrderEvent, text: string): void {
+export function rememberCompact(record: Span | LogRecord | OrderEvent, text: string | Buffer): void {
   Object.defineProperty(record, TEXT, { value: text });
 }
 
-const known = (record: object): string | undefined => (record as Remembered)[TEXT];
+function known(record: object): string | undefined {
+  const text = (record as Remembered)[TEXT];
+  return typeof text === 'string' || text === undefined ? text : text.toString('utf8');
+}
+
+/** A record's compact text for storing: the bytes it was decoded from when remembered, else its text. */
+export function compactBody(record: Span | LogRecord | OrderEvent, encode: (record: never) => string): string | Buffer {
+  return (record as Remembered)[TEXT] ?? encode(record as never);
+}
 
 function parseArray(text: string, what: string): unknown[] {
   const parsed: unknown = JSON.parse(text);

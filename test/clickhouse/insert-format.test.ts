@@ -34,6 +34,13 @@ describe('TabSeparated encoding', () => {
     expect(() => tabSeparated([{ a: { nested: 1 } }])).toThrow('column a: unsupported value object');
     expect(() => tabSeparated([{ a: ['ok', 5] }])).toThrow('array element 1 is not a string');
   });
+
+  it('writes a String field given as UTF-8 bytes exactly as the same text, copied or escaped', () => {
+    for (const s of HOSTILE) {
+      const asText = tabSeparated([{ id: 1, s, short: 'x' }]).data.toString();
+      expect(tabSeparated([{ id: 1, s: Buffer.from(s), short: 'x' }]).data.toString(), JSON.stringify(s.slice(0, 30))).toBe(asText);
+    }
+  });
 });
 
 describe('inserts against the real server', () => {
@@ -63,6 +70,13 @@ describe('inserts against the real server', () => {
       expect(row.a).toEqual(rows[i]!.a);
       expect([row.big, row.neg]).toEqual(['18446744073709551615', '-9223372036854775808']);
     });
+  });
+
+  it('stores hostile strings given as UTF-8 bytes byte for byte', async () => {
+    const rows = HOSTILE.map((s, id) => ({ id: 1000 + id, big: '1', neg: '-1', s: Buffer.from(s), a: [] }));
+    await conn.insert(`\`${database}\`.t`, rows, 'insert hostile byte rows');
+    const back = await rawRows<{ s: string }>(`SELECT s FROM \`${database}\`.t WHERE id >= 1000 ORDER BY id`);
+    expect(back.map((row) => row.s)).toEqual(HOSTILE);
   });
 
   it('reports a row the server refuses as a ClickHouseQueryError naming the insert', async () => {

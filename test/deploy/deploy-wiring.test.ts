@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { parseSetting, SETTINGS, type SettingDef, type SettingKey } from '../../core/settings.ts';
+import { MALLOC_TUNING } from '../../cli/malloc-tuning.ts';
 import { COLLECTOR_SETTINGS, INGESTER_SETTINGS, QUERY_API_SETTINGS, RULES_SETTINGS } from '../../cli/distributed.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -573,5 +574,10 @@ describe('Dockerfile', () => {
     const exposed = final.filter((i) => i.op === 'EXPOSE').flatMap((i) => i.args.split(/\s+/)).map((p) => Number(p.split('/')[0]));
     for (const key of ['otlpPort', 'otlpGrpcPort', 'httpPort', 'metricsPort'] as const) expect(exposed, SETTINGS[key].env).toContain(SETTINGS[key].default);
     expect(instructions.some((i) => i.op === 'HEALTHCHECK' && !/^NONE$/i.test(i.args))).toBe(false);
+  });
+
+  it('sets the malloc tuning of cli/malloc-tuning.ts in the final stage', () => {
+    const env = new Map(final.filter((i) => i.op === 'ENV').flatMap((i) => i.args.split(/\s+/)).map((pair) => pair.split('=') as [string, string]));
+    for (const [name, value] of Object.entries(MALLOC_TUNING)) expect(env.get(name), name).toBe(value);
   });
 });

@@ -49,6 +49,8 @@ export interface PipelineOptions {
   logLevel?: string;
   /** Echo the processes' output to this process (default false: kept and shown on failure). */
   inherit?: boolean;
+  /** Extra node flags for every role process (e.g. --cpu-prof for a benchmark profile). */
+  nodeArgs?: string[];
 }
 
 export async function startPipeline(purpose: string, options: PipelineOptions = {}): Promise<Pipeline> {
@@ -61,7 +63,7 @@ export async function startPipeline(purpose: string, options: PipelineOptions = 
   const node = process.execPath;
   const spawned: CliProcess[] = [];
   const spawnRole = (args: string[]) => {
-    const proc = spawnCli(node, ['cli/main.ts', ...args, '--host', '127.0.0.1', ...logLevel]);
+    const proc = spawnCli(node, [...(options.nodeArgs ?? []), 'cli/main.ts', ...args, '--host', '127.0.0.1', ...logLevel]);
     if (options.inherit) {
       proc.child.stdout!.pipe(process.stdout);
       proc.child.stderr!.pipe(process.stderr);

@@ -1,5 +1,6 @@
 // Runs the real `ordertrace` CLI as a child process, for crash and packaging tests.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { MALLOC_TUNING } from '../../cli/malloc-tuning.ts';
 
 export interface CliProcess {
   child: ChildProcess;
@@ -9,8 +10,9 @@ export interface CliProcess {
   exited: Promise<number | null>;
 }
 
+/** Runs with the malloc settings the image sets (cli/malloc-tuning.ts) unless `env` gives others. */
 export function spawnCli(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): CliProcess {
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { env: { ...MALLOC_TUNING, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout!.on('data', (d: Buffer) => { text += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { text += d.toString(); });

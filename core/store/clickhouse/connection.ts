@@ -80,6 +80,7 @@ export class Connection {
       throw new ClickHouseQueryError(`ClickHouse ${what}: cannot encode the rows: ${(error as Error).message}`, undefined, { cause: error });
     }
     await this.insertTsv(table, encoded, what);
+    encoded.release(); // after a failure the text is left to the garbage collector, in case a request still reads it
   }
 
   /** INSERT INTO `table` the rows already encoded (nothing when there are none). */

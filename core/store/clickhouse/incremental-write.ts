@@ -37,11 +37,16 @@ export class ClickHouseWrite implements IncrementalWrite {
     this.#lookup = new LookupRowsBuilder(target.keyAttributes);
   }
 
+  #committed = false;
+  /** A failed attempt may have left a request that still reads the insert text: then it is not reused. */
+  #failedBefore = false;
+
   get empty(): boolean {
     return this.#spans.count === 0 && this.#logs.count === 0 && this.#events.count === 0;
   }
 
   add(batch: WriteBatch): void {
+    if (this.#committed) throw new Error('ClickHouseWrite: add() after a successful commit()');
     // Map everything first: a record that cannot be stored throws before anything is added.
     const rows: BatchRows = {
       spans: (batch.spans ?? []).map((span) => ({ span, row: spanRow(span) })),
@@ -64,7 +69,19 @@ export class ClickHouseWrite implements IncrementalWrite {
   }
 
   async commit(): Promise<void> {
-    if (this.empty) return;
+    if (this.#committed || this.empty) return;
+    try {
+      await this.#insertAll();
+    } catch (error) {
+      this.#failedBefore = true;
+      throw error;
+    }
+    this.#committed = true;
+    // Stored: the insert text's memory goes to the next write (buffer-pool.ts).
+    if (!this.#failedBefore) for (const rows of [this.#spans, this.#logs, this.#events]) rows.release();
+  }
+
+  async #insertAll(): Promise<void> {
     const { conn, tables, links, operations } = this.#target;
     await Promise.all([
       conn.insertTsv(tables.spans, this.#spans, 'insert into spans'),

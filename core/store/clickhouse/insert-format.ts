@@ -8,9 +8,13 @@
 // Array(String) field is `['…','…']`: each element single-quoted with the same escapes plus `\'`; the
 // array text itself is not escaped again (nothing is left to escape). Numbers are written as they are
 // (64-bit values arrive as canonical decimal strings from rows.ts); booleans as 1/0, null as \N.
+// A Buffer is a String field given as UTF-8 bytes (a record body as it arrived from the bus): copied
+// as it is when it holds no byte that needs escaping, else escaped like a string.
+
+import { INSERT_BUFFERS, type BufferPool } from './buffer-pool.ts';
 
 /** A column value of the row mappers (rows.ts, lookup-rows.ts, alerts-rows.ts). */
-export type ColumnValue = string | number | bigint | boolean | null | readonly string[];
+export type ColumnValue = string | number | bigint | boolean | null | readonly string[] | Buffer;
 
 const FIELD_SPECIAL = /[\\\t\n\r\0\b\f]/;
 const FIELD_SPECIAL_ALL = /[\\\t\n\r\0\b\f]/g;
@@ -28,6 +32,15 @@ const ESCAPES: Readonly<Record<string, string>> = {
   '\f': '\\f',
 };
 const escapeChar = (c: string): string => ESCAPES[c]!;
+
+/** Bytes of the characters tsvString escapes. */
+const SPECIAL_BYTES = [0x5c, 0x09, 0x0a, 0x0d, 0x00, 0x08, 0x0c];
+
+/** True when the bytes can go into a String field as they are (a few native scans, no decoding). */
+export function plainTsvBytes(bytes: Buffer): boolean {
+  for (const special of SPECIAL_BYTES) if (bytes.indexOf(special) >= 0) return false;
+  return true;
+}
 
 /** A String field's text. */
 export function tsvString(value: string): string {
@@ -56,6 +69,7 @@ export function tsvField(value: ColumnValue, column: string): string {
   if (typeof value === 'boolean') return value ? '1' : '0';
   if (value === null) return '\\N';
   if (Array.isArray(value)) return tsvStringArray(value);
+  if (Buffer.isBuffer(value)) return tsvString(value.toString('utf8'));
   throw new TypeError(`column ${column}: unsupported value ${typeof value}`);
 }
 
@@ -66,26 +80,46 @@ export function tsvField(value: ColumnValue, column: string): string {
  * than JSON.stringify of the row objects.
  */
 export class TextWriter {
+  readonly #pool: BufferPool;
   #buffer: Buffer;
   #length = 0;
+  #released = false;
 
-  constructor(initialBytes = 1 << 16) {
-    this.#buffer = Buffer.allocUnsafe(initialBytes);
+  /** Memory comes from (and goes back to, on release) `pool` (buffer-pool.ts says why). */
+  constructor(initialBytes = 1 << 16, pool: BufferPool = INSERT_BUFFERS) {
+    this.#pool = pool;
+    this.#buffer = pool.take(initialBytes);
   }
 
-  write(text: string): void {
-    const most = text.length * 3;
+  write(text: string | Buffer): void {
+    if (this.#released) throw new Error('TextWriter: written after release()');
+    const most = typeof text === 'string' ? text.length * 3 : text.length;
     if (this.#length + most > this.#buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#length + most));
-      this.#buffer.copy(grown, 0, 0, this.#length);
+      const grown = this.#pool.take(Math.max(this.#buffer.length * 2, this.#length + most));
+      grown.set(this.#buffer.subarray(0, this.#length));
+      this.#pool.give(this.#buffer);
       this.#buffer = grown;
     }
-    this.#length += this.#buffer.write(text, this.#length);
+    // TypedArray#set: a plain memory copy, without Buffer#copy's argument handling (measured).
+    if (typeof text === 'string') this.#length += this.#buffer.write(text, this.#length);
+    else {
+      this.#buffer.set(text, this.#length);
+      this.#length += text.length;
+    }
   }
 
-  /** The bytes written so far (a view, valid until the next write). */
+  /** The bytes written so far (a view, valid until the next write or release). */
   bytes(): Buffer {
+    if (this.#released) throw new Error('TextWriter: read after release()');
     return this.#buffer.subarray(0, this.#length);
+  }
+
+  /** Gives the memory back to the pool once nothing reads bytes() any more (e.g. the insert completed). */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#pool.give(this.#buffer);
+    this.#buffer = Buffer.alloc(0);
   }
 }
 
@@ -95,7 +129,7 @@ const LONG_FIELD = 256;
 /** Rows encoded by TsvRows.encode, to append once every table's rows of a batch encoded. */
 export interface EncodedRows {
   readonly columns: readonly string[];
-  readonly parts: readonly string[];
+  readonly parts: ReadonlyArray<string | Buffer>;
   readonly count: number;
 }
 
@@ -127,15 +161,20 @@ export class TsvRows {
     if (rows.length === 0) return { columns: this.columns, parts: [], count: 0 };
     const columns = this.#columns ?? Object.keys(rows[0]!);
     let text = '';
-    const parts: string[] = [];
+    const parts: Array<string | Buffer> = [];
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r] as Record<string, ColumnValue | undefined>;
       for (let c = 0; c < columns.length; c++) {
         const name = columns[c]!;
         const value = row[name];
         if (value === undefined) throw new TypeError(`row ${r} has no column ${name}`);
-        const field = tsvField(value, name);
         const separator = c === 0 ? '' : '\t';
+        if (Buffer.isBuffer(value) && plainTsvBytes(value)) {
+          parts.push(text + separator, value);
+          text = '';
+          continue;
+        }
+        const field = tsvField(value, name);
         if (field.length > LONG_FIELD) {
           parts.push(text + separator, field);
           text = '';
@@ -156,9 +195,14 @@ export class TsvRows {
     this.#count += encoded.count;
   }
 
-  /** The text so far (a view, valid until the next append). */
+  /** The text so far (a view, valid until the next append or release). */
   bytes(): Buffer {
     return this.#out.bytes();
+  }
+
+  /** Gives the text's memory back for reuse (TextWriter.release); nothing may be appended or read after. */
+  release(): void {
+    this.#out.release();
   }
 }
 

@@ -1,10 +1,11 @@
 // Row mapping of the ClickHouse store: model records ↔ table rows (objects of column values).
 // A record's searchable fields are columns; `body` is the whole record in its compact JSON text
 // (core/compact-records.ts: for spans and logs an array without field names, a format version first)
-// that reproduces it exactly, so reads fetch `body` alone.
+// that reproduces it exactly, so reads fetch `body` alone. A record decoded from the bus gives its body as
+// the bytes it arrived in, which the TabSeparated writer copies as they are (insert-format.ts).
 // 64-bit integers travel as decimal strings both ways (ClickHouse quotes UInt64/Int64 in JSON
 // output by default and accepts quoted numbers on input).
-import { compactEvent, compactLog, compactSpan, eventFromCompact, logFromCompact, spanFromCompact } from '../../compact-records.ts';
+import { compactBody, compactEvent, compactLog, compactSpan, eventFromCompact, logFromCompact, spanFromCompact } from '../../compact-records.ts';
 import type { AnyValue, Attributes, LogRecord, OrderEvent, Span } from '../../model.ts';
 import { attributeString } from '../query.ts';
 import { logTime } from '../sqlite-codec.ts';
@@ -61,7 +62,8 @@ export interface SpanRow {
   span_id: string;
   order_id: string;
   attrs: string[];
-  body: string;
+  /** The compact text, or the UTF-8 bytes it arrived as (compactBody). */
+  body: string | Buffer;
 }
 
 export function spanRow(span: Span): SpanRow {
@@ -77,7 +79,7 @@ export function spanRow(span: Span): SpanRow {
     span_id: span.spanId,
     order_id: span.orderId,
     attrs: attrTerms(span.attributes, span.resource.attributes),
-    body: compactSpan(span),
+    body: compactBody(span, compactSpan),
   };
 }
 
@@ -94,7 +96,7 @@ export interface LogRow {
   order_id: string;
   attrs: string[];
   body_lower: string;
-  body: string;
+  body: string | Buffer;
 }
 
 /** The lower-cased text a log's `q` filter searches (same rule as core/store/query.ts bodyContains). */
@@ -115,7 +117,7 @@ export function logRow(log: LogRecord): LogRow {
     order_id: log.orderId,
     attrs: attrTerms(log.attributes, log.resource.attributes),
     body_lower: bodyLower(log.body),
-    body: compactLog(log),
+    body: compactBody(log, compactLog),
   };
 }
 
@@ -127,12 +129,12 @@ export interface EventRow {
   order_id: string;
   time_ns: string;
   event_id: string;
-  body: string;
+  body: string | Buffer;
 }
 
 export function eventRow(event: OrderEvent): EventRow {
   const time = timeValue(event.timeUnixNano, 'timeUnixNano');
-  return { day: dayOf(time), order_id: event.orderId, time_ns: event.timeUnixNano, event_id: event.eventId, body: compactEvent(event) };
+  return { day: dayOf(time), order_id: event.orderId, time_ns: event.timeUnixNano, event_id: event.eventId, body: compactBody(event, compactEvent) };
 }
 
 export const eventFromBody = eventFromCompact;
