@@ -8,6 +8,7 @@ import type { Store } from '../core/store/store.ts';
 import { emptyRulesRuntime } from '../rules/runtime.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
 import type { RulesRuntime } from './routes/context.ts';
+import { registerHealthRoutes } from './routes/health.ts';
 import { registerMetaRoutes } from './routes/meta.ts';
 import { registerOrderRoutes } from './routes/orders.ts';
 import { registerReturnRoutes } from './routes/returns.ts';
@@ -112,6 +113,7 @@ export function buildQueryApi(options: QueryApiOptions): FastifyInstance {
   registerRuleRoutes(app, context);
   registerWorklistRoutes(app, context);
   registerReturnRoutes(app, context);
+  registerHealthRoutes(app, context);
   if (options.ui) registerUi(app, typeof options.ui === 'string' ? options.ui : undefined);
   return app as unknown as FastifyInstance;
 }

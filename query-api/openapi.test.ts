@@ -20,7 +20,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-type Operation = { operationId: string; summary: string; parameters: Array<Record<string, unknown>>; responses: Record<string, Record<string, unknown>> };
+type Operation = { operationId: string; summary: string; tags: string[]; parameters: Array<Record<string, unknown>>; responses: Record<string, Record<string, unknown>> };
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 function operations(): Array<{ path: string; method: string; op: Operation }> {
@@ -118,6 +118,12 @@ describe('GET /api/openapi.json', () => {
       expect(schemas[target.split('/').pop()!], `${target} does not resolve`).toBeDefined();
     }
     expect(JSON.stringify(doc)).not.toContain('"$id"');
+
+    // Every tag an operation uses is declared (with a description) for the document's readers.
+    const declared = new Set((doc.tags as Array<{ name: string; description: string }>).map((t) => t.name));
+    for (const { path, method, op } of operations()) {
+      for (const tag of op.tags) expect(declared, `${method.toUpperCase()} ${path}: tag ${tag}`).toContain(tag);
+    }
   });
 
   it('documents parameters, formats and limits', () => {

@@ -122,6 +122,7 @@ export function buildOpenApiDocument(routes: RouteSpec[] = Object.values(ROUTES)
       { name: 'silences', description: 'Silences: mute notifications of matching alerts until a time' },
       { name: 'rules', description: 'The rule set in force, and backtests of rule files' },
       { name: 'worklists', description: 'Orders to work on: by alert, and return approval queues' },
+      { name: 'health', description: "The health dashboard's aggregates: stage durations, throughput, anomalies, the order health index, service dependencies" },
       { name: 'meta', description: 'Health and this document' },
     ],
     paths,

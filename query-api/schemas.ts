@@ -5,6 +5,7 @@ import type { ErrorCode } from '../core/errors.ts';
 import {
   ACTOR_HEADER, ACTOR_HEADERS, ALERT_ACTION_BODY, ALERT_COMPONENTS, ALERT_QUERY_SCHEMA, RULE_TEST_BODY, SILENCE_BODY, WORKLIST_QUERY_SCHEMA,
 } from './alert-schemas.ts';
+import { HEALTH_COMPONENTS } from './health-schemas.ts';
 import { DEFAULT_LIMIT, INT, MAX_LIMIT, NEXT_CURSOR, NS, NS_OR_NULL, STR, arrayOf, object, ref, type JsonSchema } from './schema-kit.ts';
 
 export type { JsonSchema } from './schema-kit.ts';
@@ -177,6 +178,7 @@ export const COMPONENT_SCHEMAS: JsonSchema[] = [
   object({ services: { type: 'array', items: object({ service: STR, operations: { type: 'array', items: STR, description: 'Span names.' } }) } }, { $id: 'ServiceList' }),
   object({ status: { type: 'string', enum: ['ok', 'ready'] } }, { $id: 'Health' }),
   ...ALERT_COMPONENTS,
+  ...HEALTH_COMPONENTS,
 ];
 
 // ---- query parameters ----
@@ -236,6 +238,24 @@ export const LOG_QUERY_SCHEMA: JsonSchema = {
   ...attrFilters,
 };
 
+/** Query of the health dashboard routes (query-api/health-params.ts parses it). */
+export const HEALTH_QUERY_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: {
+    from: { type: 'string', description: `Window start (inclusive); default 24 h before \`to\`. ${TIME_PARAM_TEXT} Rounded up to a whole millisecond.` },
+    to: { type: 'string', description: `Window end (exclusive); default now. ${TIME_PARAM_TEXT} Rounded up to a whole millisecond.` },
+    bucket: {
+      type: 'string',
+      pattern: '^[0-9]+[smhd]$',
+      description:
+        'Bucket width: a whole number of s, m, h or d (5m, 1h, 1d); bucket starts are multiples of it since the epoch. Default: the first of ' +
+        '1m, 5m, 15m, 1h, 6h, 1d giving at most 48 buckets. At most 500 buckets per window. Accepted and checked, but without effect, by ' +
+        '/health/index and /health/dependencies.',
+    },
+  },
+  additionalProperties: false,
+};
+
 // ---- routes ----
 
 export interface RouteSpec {
@@ -266,6 +286,7 @@ const BODY_ERRORS: ErrorCode[] = ['OT_ERR_DECODE', 'OT_ERR_BAD_CONTENT_TYPE', 'O
 const ALERT_ID = object({ id: { type: 'string', minLength: 1, maxLength: 256, description: 'Alert ID.' } });
 const SILENCE_ID = object({ id: { type: 'string', minLength: 1, maxLength: 256, description: 'Silence ID.' } });
 const QUERY_NOTE = 'Every parameter is optional and may appear once; an empty value counts as absent; unknown parameters are rejected with OT_ERR_BAD_PARAMETER.';
+const HEALTH_NOTE = `Window and bucket rules: docs/health.md. ${QUERY_NOTE}`;
 const ACTOR_NOTE = `The actor comes from the body or the ${ACTOR_HEADER} header (until the API has authentication); one is required.`;
 
 /** POST /api/v1/alerts/:id/<verb>: a person moves the alert along its lifecycle. */
@@ -282,6 +303,21 @@ function alertAction(operationId: string, verb: string, summary: string, descrip
     body: ALERT_ACTION_BODY,
     ok: ref('Alert'),
     errors: ['OT_ERR_BAD_PARAMETER', 'OT_ERR_ALERT_NOT_FOUND', 'OT_ERR_INVALID_TRANSITION', ...BODY_ERRORS, ...STORE_ERRORS],
+  };
+}
+
+/** GET /api/v1/health/<path>: one of the health dashboard's aggregates over a window. */
+function healthRoute(path: string, operationId: string, summary: string, description: string, response: string): RouteSpec {
+  return {
+    method: 'GET',
+    url: `/api/v1/health/${path}`,
+    operationId,
+    summary,
+    description: `${description} ${HEALTH_NOTE}`,
+    tags: ['health'],
+    querystring: HEALTH_QUERY_SCHEMA,
+    ok: ref(response),
+    errors: ['OT_ERR_BAD_PARAMETER', ...STORE_ERRORS],
   };
 }
 
@@ -500,6 +536,43 @@ export const ROUTES = {
     ok: ref('ReturnQueues'),
     errors: STORE_ERRORS,
   },
+  healthStages: healthRoute(
+    'stages',
+    'getStageStats',
+    'Stage durations',
+    "Per stage of the catalog and bucket: completions (the stage's first end event − its first start event, per order or per shipment), " +
+      "bucketed by the end event's time, with p50/p95 duration and how many took longer than expected.",
+    'StageStats',
+  ),
+  healthThroughput: healthRoute(
+    'throughput',
+    'getThroughput',
+    'Throughput',
+    'Spans and error spans per service and bucket of start time; order events and log records per bucket.',
+    'Throughput',
+  ),
+  healthAnomalies: healthRoute(
+    'anomalies',
+    'getAnomalies',
+    'Alerts over time',
+    'Alerts fired per rule and bucket of firedAt, each alert once (its latest version), in any state.',
+    'AnomalyStats',
+  ),
+  healthIndex: healthRoute(
+    'index',
+    'getOrderHealth',
+    'Order health index',
+    'Of the orders whose first order event is in the window, the share with no breached stage as of now, and per stage how many started and breached it.',
+    'OrderHealth',
+  ),
+  healthDependencies: healthRoute(
+    'dependencies',
+    'getDependencies',
+    'Service dependency map',
+    "Services with their spans and errors, and the calls between them: spans starting in the window whose parent span is another service's " +
+      '(a CONSUMER span under its PRODUCER counts the same way).',
+    'DependencyGraph',
+  ),
 } satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;

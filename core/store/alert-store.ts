@@ -9,6 +9,7 @@
 // - reads see exactly one row per key (ClickHouse deduplicates at query time);
 // - OrderRuleState with state === null is a tombstone: loadOrderStates no longer returns it.
 import type { Alert, AlertQuery, DeadLetter, OrderRuleState, Silence, StatusProjection } from '../alerts.ts';
+import type { RuleCountRow } from '../stats-assemble.ts';
 import type { Page } from './store.ts';
 
 export interface RuleCount {
@@ -27,6 +28,11 @@ export interface AlertStore {
   listAlerts(query: AlertQuery): Promise<Page<Alert>>;
   /** Alerts per state and rule (for dashboards and the rules list): latest versions fired at or after sinceMs. */
   countAlerts(sinceMs: number): Promise<{ ruleId: string; state: Alert['state']; count: number }[]>;
+  /**
+   * Alerts fired per rule and bucket (the health dashboard's anomalies): each alert once, by its latest
+   * version's firedAtMs in [fromMs, toMs), any state; tMs = firedAtMs rounded down to a multiple of bucketMs.
+   */
+  alertTimeline(fromMs: number, toMs: number, bucketMs: number): Promise<RuleCountRow[]>;
 
   upsertSilence(silence: Silence): Promise<void>;
   /** Silences whose endsAtMs > nowMs. */

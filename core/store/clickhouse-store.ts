@@ -18,6 +18,7 @@
 import { OrdertraceError, UnavailableError } from '../errors.ts';
 import type { LogRecord, OrderEvent, Span } from '../model.ts';
 import { ClickHouseAlertStore } from './clickhouse/alerts-store.ts';
+import { ClickHouseStatsStore } from './clickhouse/stats-store.ts';
 import { Connection, type ConnectionOptions } from './clickhouse/connection.ts';
 import { listClickHouseEvents } from './clickhouse/event-list.ts';
 import { ClickHouseWrite } from './clickhouse/incremental-write.ts';
@@ -92,6 +93,8 @@ function sortLogs(logs: LogRecord[]): LogRecord[] {
 export class ClickHouseStore implements Store {
   /** Alerts and rule state, in this store's database (clickhouse/alerts-store.ts). */
   readonly alerts: ClickHouseAlertStore;
+  /** The health dashboard's aggregates (clickhouse/stats-store.ts). */
+  readonly stats: ClickHouseStatsStore;
   private readonly options: ClickHouseStoreOptions;
   private readonly db: string;
   private readonly conn: Connection;
@@ -109,6 +112,7 @@ export class ClickHouseStore implements Store {
     this.db = options.database;
     this.conn = new Connection(options);
     this.alerts = new ClickHouseAlertStore(this.conn, this.db, () => this.ready());
+    this.stats = new ClickHouseStatsStore(this.conn, this.db, () => this.ready());
   }
 
   /** Creates the store and runs init() (database, migrations). */

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Alert, AlertQuery, DeadLetter, OrderRuleState, Silence, StatusProjection } from '../alerts.ts';
 import { UnavailableError } from '../errors.ts';
+import type { RuleCountRow } from '../stats-assemble.ts';
+import { checkWindow } from '../stats.ts';
 import { openDatabase } from '../sqlite/open.ts';
 import { SqliteWriter, type WriteOp } from '../sqlite/writer.ts';
 import type { Durability } from '../sqlite/writer-protocol.ts';
@@ -179,6 +181,19 @@ export class SqliteAlertStore implements AlertStore {
       'SELECT rule_id, state, count(*) AS n FROM alerts WHERE fired_at_ms >= ? GROUP BY rule_id, state ORDER BY rule_id, state',
       since,
     ).map((r) => ({ ruleId: r.rule_id, state: r.state, count: r.n }));
+  }
+
+  /** Reads the covering (fired_at_ms, rule_id, state) index over the window; a row is an alert's latest version. */
+  async alertTimeline(fromMs: number, toMs: number, bucketMs: number): Promise<RuleCountRow[]> {
+    checkWindow(fromMs, toMs, bucketMs);
+    const bucket = BigInt(bucketMs);
+    return this.rows<{ rule_id: string; b: number; n: number }>(
+      'SELECT rule_id, (fired_at_ms / ?) * ? AS b, count(*) AS n FROM alerts WHERE fired_at_ms >= ? AND fired_at_ms < ? GROUP BY rule_id, b',
+      bucket,
+      bucket,
+      BigInt(fromMs),
+      BigInt(toMs),
+    ).map((r) => ({ ruleId: r.rule_id, tMs: r.b, count: r.n }));
   }
 
   // ---------------------------------------------------------------- silences

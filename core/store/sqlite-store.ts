@@ -75,6 +75,7 @@ import {
 import { DAY_MS, DAY_NS, dayDdl, dropDayDdl, migrate, OpKind, RangeKind, tableName } from './sqlite-schema.ts';
 import { eventListParams } from './event-list.ts';
 import { SqliteAlertStore } from './sqlite-alerts.ts';
+import { SqliteStatsStore } from './sqlite-stats.ts';
 import { listDayEvents } from './sqlite-events.ts';
 import type {
   EventListQuery,
@@ -324,6 +325,8 @@ interface ScanPlan<T> {
 export class SqliteStore implements Store {
   /** Alerts and rule state, in alerts.sqlite beside the records (sqlite-alerts.ts). */
   readonly alerts: SqliteAlertStore;
+  /** The health dashboard's aggregates over the day partitions (sqlite-stats.ts). */
+  readonly stats: SqliteStatsStore;
   private readonly options: SqliteStoreOptions;
   private readonly path: string;
   private writer: SqliteWriter | null = null;
@@ -343,6 +346,13 @@ export class SqliteStore implements Store {
     this.options = { ...options, keyAttributes: [...options.keyAttributes] };
     this.path = join(options.dataDir, DATABASE_FILE);
     this.alerts = new SqliteAlertStore(this.options);
+    this.stats = new SqliteStatsStore({
+      rows: (sql, ...params) => this.rows(sql, ...params),
+      days: () => {
+        this.ready();
+        return this.days;
+      },
+    });
   }
 
   /** Creates the store and runs init(): schema migrations, writer thread, read connection. */

@@ -9,6 +9,7 @@
 
 import type { LogRecord, OrderEvent, Span } from '../model.ts';
 import type { AlertStore } from './alert-store.ts';
+import type { StatsStore } from './stats-store.ts';
 
 export interface WriteBatch {
   spans?: Span[];
@@ -121,4 +122,6 @@ export interface Store {
   close(): Promise<void>;
   /** Alerts, silences and rule state, kept beside the records (ready once init() resolved). */
   readonly alerts: AlertStore;
+  /** The health dashboard's aggregates over these records (stats-store.ts). */
+  readonly stats: StatsStore;
 }

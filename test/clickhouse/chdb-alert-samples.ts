@@ -110,6 +110,8 @@ export function alertQuerySamples(db: string): Record<string, Array<[string, Exp
     ],
     getAlertQuery: [[alertQueries.getAlertQuery(db, 'alert-a'), 1]],
     countAlertsQuery: [[alertQueries.countAlertsQuery(db, T0), 3]],
+    // One row per rule (a day's bucket): A's latest version and B for RULE, C for the other rule.
+    alertTimelineQuery: [[alertQueries.alertTimelineQuery(db, T0, T0 + 3_000, 86_400_000), 2]],
     activeSilencesQuery: [[alertQueries.activeSilencesQuery(db, T0), 1]],
     getSilenceQuery: [[alertQueries.getSilenceQuery(db, 'sil-1'), 1]],
     orderStateCandidatesQuery: [[alertQueries.orderStateCandidatesQuery(db, [0, 1], '', 10), { n: 4 }]],

@@ -1,8 +1,8 @@
 // Proves the ClickHouse store's SQL runs on CURRENT ClickHouse: the modern variant of every DDL
 // statement (generated for server version 26.9: LowCardinality, codecs, skip indexes, TTL), inserts of
 // rows made by the store's own row mappers, and every query text builder in
-// core/store/clickhouse/queries.ts — run through chDB (the ClickHouse 26.x engine in-process,
-// deploy/dev/chdb.sh). Fails, with instructions, when chDB is not installed.
+// core/store/clickhouse/queries.ts and of the alert and stats stores — run through chDB (the ClickHouse
+// 26.x engine in-process, deploy/dev/chdb.sh). Fails, with instructions, when chDB is not installed.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { attrTerm, eventRow, logRow, spanRow } from '../../core/store/clickhouse
 import { allDdl, DAY_TABLES, LATEST_VERSION, qualified, Table } from '../../core/store/clickhouse/schema.ts';
 import { capabilities } from '../../core/store/clickhouse/version.ts';
 import { ALERT_SQL_MODULES, alertQuerySamples, alertSampleInserts } from './chdb-alert-samples.ts';
+import { STATS_SQL_MODULES, statsQuerySamples, statsSampleInserts } from './chdb-stats-samples.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CHDB_SH = join(ROOT, 'deploy', 'dev', 'chdb.sh');
@@ -176,8 +177,8 @@ const window: queries.SearchWindow = { fromNs: NOW - 3_600_000n * MS, toNs: NOW 
 const spanKeys: queries.SpanKey[] = spans.map((s) => ({ start_ns: s.startTimeUnixNano, trace_id: s.traceId, span_id: s.spanId, service: s.service }));
 const logKeys: queries.LogKey[] = logs.map((l) => ({ time_ns: l.timeUnixNano, log_id: l.logId, service: l.service }));
 
-/** Builder name → [sample SQL, expected row count (or, for a count query, `{ n }`), null when any]. */
-const QUERY_SAMPLES: Record<string, Array<[string, number | { n: number } | null]>> = {
+/** Builder name → [sample SQL, expected row count (or the first row's values, e.g. `{ n }`), null when any]. */
+const QUERY_SAMPLES: Record<string, Array<[string, number | Record<string, number> | null]>> = {
   versionQuery: [[queries.versionQuery(), 1]],
   lookupQuery: [
     [queries.lookupQuery(DB, [TRACE]), null],
@@ -239,6 +240,7 @@ const QUERY_SAMPLES: Record<string, Array<[string, number | { n: number } | null
   logsByKeysQuery: [[queries.logsByKeysQuery(DB, logKeys), 4]],
   appliedVersionQuery: [[appliedVersionQuery(DB), 1]],
   ...alertQuerySamples(DB),
+  ...statsQuerySamples(DB, { fromMs: Number(window.fromNs / MS), toMs: Number(window.toNs / MS) }),
   // Statements that change data run last.
   dropPartitionStatement: [[queries.dropPartitionStatement(DB, Table.lookup, day), null]],
   dropDatabaseStatement: [[queries.dropDatabaseStatement(DB), null]],
@@ -252,7 +254,7 @@ describe('modern ClickHouse (chDB) runs the store’s DDL and query texts', () =
   const ddlStatements = allDdl({ database: DB, caps: MODERN, retentionDays: 30 });
   // A database created on an old server keeps its portable DDL after an upgrade: that must run too.
   const portableStatements = allDdl({ database: 'ot_portable', caps: capabilities('18.16.1'), retentionDays: 30 });
-  const insertStatements = [...sampleInserts(), ...alertSampleInserts(insert)];
+  const insertStatements = [...sampleInserts(), ...alertSampleInserts(insert), ...statsSampleInserts(insert)];
   const querySamples = Object.entries(QUERY_SAMPLES).flatMap(([name, samples]) => samples.map(([sql, rows]) => ({ name, sql, rows })));
 
   // A missing chDB fails every test below (with the install hint), rather than skipping them.
@@ -300,7 +302,11 @@ describe('modern ClickHouse (chDB) runs the store’s DDL and query texts', () =
       const r = results[i]!;
       expect(r, `${sample.name}: ${sample.sql}\n→ ${r.error}`).toMatchObject({ ok: true });
       if (typeof sample.rows === 'number') expect(r.rowCount, `${sample.name}: ${sample.sql}`).toBe(sample.rows);
-      else if (sample.rows !== null) expect(Number(r.rows?.[0]?.n), `${sample.name}: ${sample.sql}`).toBe(sample.rows.n);
+      else if (sample.rows !== null) {
+        const first = r.rows?.[0] ?? {};
+        const got = Object.fromEntries(Object.keys(sample.rows).map((column) => [column, Number(first[column])]));
+        expect(got, `${sample.name}: ${sample.sql}`).toEqual(sample.rows);
+      }
     });
   });
 
@@ -310,7 +316,7 @@ describe('modern ClickHouse (chDB) runs the store’s DDL and query texts', () =
       .map(([name]) => name);
     expect(builders.length).toBeGreaterThan(10);
     for (const name of builders) expect(Object.keys(QUERY_SAMPLES), `no chDB sample for ${name}`).toContain(name);
-    for (const [module, exports] of Object.entries(ALERT_SQL_MODULES)) {
+    for (const [module, exports] of Object.entries({ ...ALERT_SQL_MODULES, ...STATS_SQL_MODULES })) {
       for (const [name, value] of Object.entries(exports)) {
         if (typeof value === 'function' && /Query$/.test(name)) expect(Object.keys(QUERY_SAMPLES), `no chDB sample for ${module}.${name}`).toContain(name);
       }

@@ -251,6 +251,44 @@ export function alertStoreContract(name: string, factory: AlertStoreFactory): vo
         expect((await store.countAlerts(t + 4)).filter((c) => c.ruleId === ruleA || c.ruleId === ruleB)).toEqual([]);
       });
 
+      it('counts alerts fired per rule and bucket: each alert once, by its latest version, any state, fired in [from, to)', async () => {
+        const ruleA = `rule-a-${tag()}`;
+        const ruleB = `rule-b-${tag()}`;
+        const bucketMs = 10 * MINUTE;
+        const fromMs = Math.floor(windowStart() / bucketMs) * bucketMs + 3 * MINUTE; // not on a bucket boundary
+        const toMs = fromMs + 30 * MINUTE;
+        const make = (ruleId: string, firedAtMs: number, state: Alert['state'] = 'firing') => makeAlert({ ruleId, orderId: `ORD-${tag()}`, firedAtMs, state });
+        const moved = make(ruleB, fromMs + MINUTE);
+        const movedLater = next(moved, { firedAtMs: fromMs + 25 * MINUTE, state: 'acknowledged' }); // the latest version decides the bucket
+        const counted = [
+          make(ruleA, fromMs),
+          make(ruleA, fromMs + 2 * MINUTE, 'resolved'),
+          make(ruleA, fromMs + 6 * MINUTE, 'acknowledged'),
+          make(ruleA, toMs - 1),
+          make(ruleB, fromMs + 12 * MINUTE),
+          movedLater,
+        ];
+        const outside = [make(ruleA, fromMs - 1), make(ruleB, toMs)];
+        await store.upsertAlerts([...counted.filter((a) => a !== movedLater), ...outside, moved]);
+        await store.upsertAlerts([movedLater, ...counted.slice(0, 3), counted[0]!]);
+        await store.upsertAlerts([moved]); // an older version, redelivered: changes nothing
+
+        const expected = new Map<string, { ruleId: string; tMs: number; count: number }>();
+        for (const a of counted) {
+          const tMs = Math.floor(a.firedAtMs / bucketMs) * bucketMs;
+          const key = `${a.ruleId}@${tMs}`;
+          expected.set(key, { ruleId: a.ruleId, tMs, count: (expected.get(key)?.count ?? 0) + 1 });
+        }
+        const order = (rows: Array<{ ruleId: string; tMs: number }>) => [...rows].sort((x, y) => x.ruleId.localeCompare(y.ruleId) || x.tMs - y.tMs);
+        const mine = (await store.alertTimeline(fromMs, toMs, bucketMs)).filter((r) => r.ruleId === ruleA || r.ruleId === ruleB);
+        expect(order(mine)).toEqual(order([...expected.values()]));
+        expect(mine.find((r) => r.ruleId === ruleA && r.tMs === Math.floor(fromMs / bucketMs) * bucketMs)?.count).toBe(3); // the first bucket starts before `from`
+        const bad = { code: 'OT_ERR_BAD_PARAMETER' };
+        await expect(store.alertTimeline(toMs, fromMs, bucketMs)).rejects.toMatchObject(bad);
+        await expect(store.alertTimeline(fromMs, toMs, 0)).rejects.toMatchObject(bad);
+        await expect(store.alertTimeline(fromMs, fromMs + 1_000 * MINUTE, 1_000)).rejects.toMatchObject(bad);
+      });
+
       it('rejects invalid alerts, naming the field, and writes nothing of the batch', async () => {
         const good = makeAlert({ ruleId: `rule-${tag()}`, orderId: `ORD-${tag()}`, firedAtMs: windowStart() });
         const bad = { code: 'OT_ERR_BAD_PARAMETER' };

@@ -1,7 +1,7 @@
 // The UI end to end, as support uses it: a real all-in-one (`ordertrace start` with demo traffic)
 // serving the built UI, driven in Debian's Chromium. Looks orders up by order ID and by Trace ID,
-// checks the Gantt shows the stuck stage in red and a missing stage as a dashed placeholder, and
-// opens a span's logs. Screenshots go to test-results/ui/ for a person to look at.
+// checks the Gantt shows the stuck stage in red and a missing stage as a dashed placeholder, opens a
+// span's logs, and reads the health dashboard. Screenshots go to test-results/ui/ for a person to look at.
 // Chromium must start: a missing browser fails the suite (launchChromium throws), it never skips.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_LABELS } from '../../demo/plan.ts';
 import { STATE_COLORS } from '../../ui/src/lib/colors.ts';
+import { paletteColor } from '../../ui/src/lib/health-options.ts';
 import { launchChromium } from '../../ui/tools/browser.ts';
 import { ensureUiBuilt } from '../../ui/tools/ensure-built.ts';
 import { freePort } from '../helpers/all-in-one.ts';
@@ -209,6 +210,45 @@ describe('the UI on a running all-in-one', { timeout: 90_000 }, () => {
     await expect.poll(() => card.getAttribute('data-state')).toBe('acknowledged');
     const stored = await api<{ alert: { state: string; acknowledgedBy: string } }>(`/api/v1/alerts/${encodeURIComponent(alert!.id)}`);
     expect(stored.alert).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'e2e support' });
+  });
+
+  it('shows the health dashboard: index, stage durations, anomalies by rule and the dependency map', async () => {
+    // Wait until the rules engine's alerts for the demo's faults are counted (the API must have the route).
+    let rules: { ruleId: string; total: number }[] = [];
+    const deadline = Date.now() + 60_000;
+    while (!rules.some((r) => r.total > 0) && Date.now() < deadline) {
+      rules = (await api<{ rules: { ruleId: string; total: number }[] }>('/api/v1/health/anomalies')).rules;
+      if (!rules.some((r) => r.total > 0)) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(rules.some((r) => r.total > 0), 'the anomalies route counts a fired alert').toBe(true);
+
+    await page.goto(`${base}/#/health?since=24h`);
+    expect(await page.locator('.health-range button[aria-pressed=true]').textContent()).toBe('last 24 hours');
+    const index = page.locator('[data-testid=health-index-value]');
+    await index.waitFor({ timeout: 15_000 });
+    expect(await index.textContent()).toMatch(/^\s*\d+(\.\d)?%\s*$/);
+
+    // A stage's duration chart: the p50/p95 lines and the dashed expected line are SVG paths.
+    const stageChart = page.locator('[data-testid=health-stage-chart][data-painted=true]').first();
+    await stageChart.waitFor({ timeout: 15_000 });
+    expect(await stageChart.locator('svg path[stroke-dasharray]').count()).toBeGreaterThan(0);
+
+    // Anomalies: a bar in the first rule's colour (the chart has no legend of its own: the rule table
+    // is it), and the rule's total links to its alerts.
+    const anomalies = page.locator('[data-testid=health-anomalies-chart][data-painted=true]');
+    await anomalies.waitFor({ timeout: 15_000 });
+    expect(await anomalies.locator(`svg path[fill="${paletteColor(0)}"]`).count()).toBeGreaterThan(0);
+    const firstRule = page.locator('[data-testid=health-rule-totals] tbody tr').first();
+    const ruleId = await firstRule.getAttribute('data-rule');
+    expect(await firstRule.locator('a').getAttribute('href')).toBe(`#/alerts?rule=${encodeURIComponent(ruleId!)}`);
+
+    // The dependency map: one labelled node per service (SVG text), the shop among them.
+    const graph = page.locator('[data-testid=health-dependency-graph][data-painted=true]');
+    await graph.waitFor({ timeout: 15_000 });
+    const labels = await graph.locator('svg text').allTextContents();
+    expect(labels).toContain('shop');
+    expect(labels.length).toBeGreaterThan(1);
+    await shot('health');
   });
 
   it('shows API errors with their code', async () => {

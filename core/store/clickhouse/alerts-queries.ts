@@ -65,6 +65,18 @@ export function countAlertsQuery(database: string, sinceMs: number): string {
   return `SELECT r_id, st, count() AS n FROM (${latestAlerts(database, [])}) WHERE fired >= ${i(sinceMs)} GROUP BY r_id, st ORDER BY r_id, st`;
 }
 
+/**
+ * Latest-version alerts fired in [fromMs, toMs), counted per rule and bucket of bucketMs (columns r_id,
+ * b = bucket start in ms, n). The alerts table is ordered by id, not time: every alert's light columns
+ * are read to find its latest version, as countAlertsQuery does.
+ */
+export function alertTimelineQuery(database: string, fromMs: number, toMs: number, bucketMs: number): string {
+  return (
+    `SELECT r_id, intDiv(fired, ${u(bucketMs)}) * ${u(bucketMs)} AS b, count() AS n FROM (${latestAlerts(database, [])}) ` +
+    `WHERE fired >= ${i(fromMs)} AND fired < ${i(toMs)} GROUP BY r_id, b`
+  );
+}
+
 // ------------------------------------------------------------------ silences
 
 export function activeSilencesQuery(database: string, nowMs: number): string {

@@ -19,10 +19,13 @@ import {
   pageOf,
 } from '../alert-params.ts';
 import type { AlertStore, RuleCount } from '../alert-store.ts';
+import type { RuleCountRow } from '../../stats-assemble.ts';
+import { checkWindow } from '../../stats.ts';
 import { checkLimit } from '../query.ts';
 import type { Page } from '../store.ts';
 import {
   activeSilencesQuery,
+  alertTimelineQuery,
   countAlertsQuery,
   getAlertQuery,
   getSilenceQuery,
@@ -100,6 +103,13 @@ export class ClickHouseAlertStore implements AlertStore {
       'countAlerts',
     );
     return rows.map((r) => ({ ruleId: r.r_id, state: r.st, count: Number(r.n) }));
+  }
+
+  async alertTimeline(fromMs: number, toMs: number, bucketMs: number): Promise<RuleCountRow[]> {
+    this.ready();
+    checkWindow(fromMs, toMs, bucketMs);
+    const rows = await this.conn.rows<{ r_id: string; b: string; n: string }>(alertTimelineQuery(this.db, fromMs, toMs, bucketMs), 'alertTimeline');
+    return rows.map((r) => ({ ruleId: r.r_id, tMs: Number(r.b), count: Number(r.n) }));
   }
 
   // ---------------------------------------------------------------- silences

@@ -3,6 +3,7 @@
 // query-api/alert-schemas.ts and are optional, because a server may not offer them yet.
 import type { Alert } from '../../../core/alerts.ts';
 import type { LogRecord, Span } from '../../../core/model.ts';
+import type { AnomalyStats, DependencyGraph, OrderHealth, StageStats, Throughput } from '../../../core/stats.ts';
 import type { Page, ServiceInfo } from '../../../core/store/store.ts';
 import type { ExpectedStage } from '../../../query-api/expected-stages.ts';
 import type { OrderView } from '../../../query-api/order-view.ts';
@@ -64,4 +65,17 @@ export interface RuleList {
 export interface ReturnQueues {
   nowMs: number;
   queues: ReturnQueue[];
+}
+
+// The health dashboard (GET /api/v1/health/*): the server's own shapes (core/stats.ts). Times are
+// ms since the epoch; buckets start at multiples of bucketMs; omitted buckets had nothing to count.
+export type { AnomalyStats, DependencyEdge, DependencyGraph, DependencyNode, OrderHealth, StageStats, Throughput } from '../../../core/stats.ts';
+
+/** Each health route's answer, by the last part of its path. */
+export interface HealthResponses {
+  stages: StageStats;
+  throughput: Throughput;
+  anomalies: AnomalyStats;
+  index: OrderHealth;
+  dependencies: DependencyGraph;
 }

@@ -1,6 +1,6 @@
 // The query API client: typed GETs (and the two alert actions), every failure an ApiError carrying
 // the server's stable code and message so views can show them as they are.
-import type { Alert, AlertDetail, AlertPage, LogPage, Order, ReturnQueues, RuleList, ServiceList, SpanPage, Trace } from './api-types.ts';
+import type { Alert, AlertDetail, AlertPage, HealthResponses, LogPage, Order, ReturnQueues, RuleList, ServiceList, SpanPage, Trace } from './api-types.ts';
 import { takePrefetched } from './prefetch.ts';
 import { encodePart, queryString, type Params } from './route.ts';
 
@@ -107,5 +107,10 @@ export class Api {
 
   returnQueues(signal?: AbortSignal): Promise<ReturnQueues> {
     return this.request('/api/v1/returns/queues', { signal });
+  }
+
+  /** One of the health dashboard's series (`GET /api/v1/health/<part>?from=&to=&bucket=`). */
+  health<K extends keyof HealthResponses>(part: K, params: Params, signal?: AbortSignal): Promise<HealthResponses[K]> {
+    return this.request(`/api/v1/health/${part}${queryString(params)}`, { signal });
   }
 }

@@ -1,12 +1,13 @@
 // ECharts with only the parts the UI draws (keeps the bundle small): custom series (Gantt), bar
-// series (histogram), grid, tooltip, mark line ("now"), and the SVG renderer — SVG keeps the charts
-// crisp and lets end-to-end tests read bar colours from the DOM.
-import { BarChart, CustomChart } from 'echarts/charts';
-import { GridComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
+// series (histogram, health anomalies), line series (health time series), graph series (health
+// dependency map), grid, tooltip, legend, mark line ("now", expected durations), and the SVG
+// renderer — SVG keeps the charts crisp and lets end-to-end tests read bar colours from the DOM.
+import { BarChart, CustomChart, GraphChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 
-echarts.use([CustomChart, BarChart, GridComponent, TooltipComponent, MarkLineComponent, SVGRenderer]);
+echarts.use([CustomChart, BarChart, LineChart, GraphChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, SVGRenderer]);
 
 export type Chart = echarts.ECharts;
 

@@ -1,5 +1,7 @@
-// Small builders for UI unit tests: journey stages, spans and orders shaped like the API's.
-import type { JourneyStage, LogRecord, Order, Span } from './api-types.ts';
+// Small builders for UI unit tests: journey stages, spans, orders and health answers shaped like the
+// API's, and an Api that answers without a server.
+import { Api } from './api.ts';
+import type { AnomalyStats, DependencyGraph, JourneyStage, LogRecord, Order, OrderHealth, Span, StageStats, Throughput } from './api-types.ts';
 
 export const MS = 1_000_000n;
 /** 2026-03-01T10:00:00Z */
@@ -85,4 +87,50 @@ export function order(init: Partial<Order> = {}): Order {
     logs: [],
     ...init,
   };
+}
+
+// The health dashboard's answers over one window: [T0, T0 + 6 h) in 1 h buckets.
+const HOUR_MS = 3_600_000;
+export const HEALTH_WINDOW = { fromMs: T0_MS, toMs: T0_MS + 6 * HOUR_MS, bucketMs: HOUR_MS };
+/** The start of the window's bucket `i`. */
+export const hour = (i: number): number => T0_MS + i * HOUR_MS;
+
+export function stageStats(stages: StageStats['stages'] = []): StageStats {
+  return { ...HEALTH_WINDOW, stages };
+}
+
+export function throughput(init: Partial<Throughput> = {}): Throughput {
+  return { ...HEALTH_WINDOW, services: [], events: [], logs: [], ...init };
+}
+
+export function anomalyStats(rules: AnomalyStats['rules'] = []): AnomalyStats {
+  return { ...HEALTH_WINDOW, rules };
+}
+
+export function orderHealth(init: Partial<OrderHealth> = {}): OrderHealth {
+  return { fromMs: HEALTH_WINDOW.fromMs, toMs: HEALTH_WINDOW.toMs, nowMs: HEALTH_WINDOW.toMs, orders: 0, healthy: 0, index: null, stages: [], ...init };
+}
+
+export function dependencyGraph(init: Partial<DependencyGraph> = {}): DependencyGraph {
+  return { fromMs: HEALTH_WINDOW.fromMs, toMs: HEALTH_WINDOW.toMs, nodes: [], edges: [], ...init };
+}
+
+/**
+ * An Api that answers without a server: `answer(path)` gives the body, or throws (an ApiError for a
+ * server's error answer). Records every path asked, for the tests of what a page requests.
+ */
+export class ScriptedApi extends Api {
+  readonly asked: string[] = [];
+  readonly #answer: (path: string) => unknown;
+
+  constructor(answer: (path: string) => unknown) {
+    super('');
+    this.#answer = answer;
+  }
+
+  override async request<T>(path: string): Promise<T> {
+    this.asked.push(path);
+    await Promise.resolve(); // answers arrive later, as over the network
+    return this.#answer(path) as T;
+  }
 }

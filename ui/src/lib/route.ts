@@ -4,7 +4,8 @@
 //   #/orders/<key>?trace=&span= an order (optionally one of its traces and a span)
 //   #/traces/<traceId>?span=    one trace
 //   #/search?kind=spans|logs&…  search; every other parameter is the API's own (service, attr.<k>, …)
-//   #/alerts?state=…            alerts;  #/health, #/returns
+//   #/alerts?state=…            alerts;  #/returns
+//   #/health?since=24h | ?from=&to=  health dashboard over a time range (health-range.ts)
 export type Params = Record<string, string>;
 
 export type Route =
@@ -13,7 +14,8 @@ export type Route =
   | { name: 'trace'; traceId: string; span: string | null }
   | { name: 'search'; params: Params }
   | { name: 'alerts'; params: Params }
-  | { name: 'health' }
+  /** params: the time range (since, or from/to); absent when the URL has none. */
+  | { name: 'health'; params?: Params }
   | { name: 'returns' }
   | { name: 'notFound'; hash: string };
 
@@ -53,7 +55,7 @@ export function parseHash(hash: string): Route {
   if (id !== undefined) return { name: 'notFound', hash };
   if (head === 'search') return { name: 'search', params };
   if (head === 'alerts') return { name: 'alerts', params };
-  if (head === 'health') return { name: 'health' };
+  if (head === 'health') return Object.keys(params).length > 0 ? { name: 'health', params } : { name: 'health' };
   if (head === 'returns') return { name: 'returns' };
   return { name: 'notFound', hash };
 }
@@ -71,8 +73,9 @@ export function formatRoute(route: Route): string {
     case 'alerts':
       return `#/alerts${queryString(route.params)}`;
     case 'health':
+      return `#/health${queryString(route.params ?? {})}`;
     case 'returns':
-      return `#/${route.name}`;
+      return '#/returns';
     case 'notFound':
       return route.hash;
   }
@@ -84,4 +87,5 @@ export const links = {
   trace: (traceId: string, span: string | null = null) => formatRoute({ name: 'trace', traceId, span }),
   search: (params: Params) => formatRoute({ name: 'search', params }),
   alerts: (params: Params) => formatRoute({ name: 'alerts', params }),
+  health: (params: Params = {}) => formatRoute({ name: 'health', params }),
 };
