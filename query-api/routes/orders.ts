@@ -16,18 +16,20 @@ export function registerOrderRoutes(app: FastifyInstance, { store, alerts, rules
     ...routeOptions(ROUTES.getOrder),
     handler: async (request) => {
       const { key } = request.params;
-      // Most lookups are by order ID: try the key as one first, which saves the resolve round trip
-      // (getOrder(key) finds records exactly when resolveOrderKey(key) would answer key itself).
-      let records = await store.getOrder(key);
+      const alertsOf = (orderId: string) =>
+        allPages((cursor) => alerts.listAlerts({ orderId, limit: MAX_LIMIT, cursor }), MAX_ORDER_ALERTS, 'alerts for one order');
+      // Most lookups are by order ID: try the key as one first, fetching its alerts at the same time,
+      // which saves two round trips (getOrder(key) finds records exactly when resolveOrderKey(key)
+      // would answer key itself).
+      let [records, orderAlerts] = await Promise.all([store.getOrder(key), alertsOf(key)]);
       if (!records) {
         let orderId = await store.resolveOrderKey(key);
         // Trace IDs are stored lowercase; accept one pasted in uppercase.
         const traceId = normalizeTraceId(key);
         if (orderId === null && traceId !== null && traceId !== key) orderId = await store.resolveOrderKey(traceId);
-        records = orderId === null ? null : await store.getOrder(orderId);
+        if (orderId !== null) [records, orderAlerts] = await Promise.all([store.getOrder(orderId), alertsOf(orderId)]);
       }
       if (!records) throw new OrdertraceError('OT_ERR_ORDER_NOT_FOUND', `no order matches ${JSON.stringify(key)} (tried order ID, business keys and Trace ID)`);
-      const orderAlerts = await allPages((cursor) => alerts.listAlerts({ orderId: records.orderId, limit: MAX_LIMIT, cursor }), MAX_ORDER_ALERTS, 'alerts for one order');
       return orderView(key, records, stages, now(), keyAttributes, { alerts: orderAlerts, ruleSet: rules.current() });
     },
   });

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from '../../core/store/clickhouse/connection.ts';
 import { ClickHouseQueryError } from '../../core/store/clickhouse/errors.ts';
 import { tabSeparated, tsvString, tsvStringArray } from '../../core/store/clickhouse/insert-format.ts';
+import type { Attributes } from '../../core/model.ts';
+import { attrsField, attrTerms } from '../../core/store/clickhouse/rows.ts';
 import { CLICKHOUSE_URL, dropDatabase, freshDatabase, rawRows, rawSql, requireClickHouse } from './server.ts';
 
 const ALL_CONTROLS = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('') + '\x7f';
@@ -33,6 +35,16 @@ describe('TabSeparated encoding', () => {
     expect(() => tabSeparated([{ a: Number.NaN }])).toThrow('column a: NaN is not a finite number');
     expect(() => tabSeparated([{ a: { nested: 1 } }])).toThrow('column a: unsupported value object');
     expect(() => tabSeparated([{ a: ['ok', 5] }])).toThrow('array element 1 is not a string');
+  });
+
+  it('encodes the attrs column in one pass exactly as the array of its terms', () => {
+    const values = [...HOSTILE, 'it\'s "quoted"', '\ud800 lone', '😀 pair'];
+    for (const v of values) {
+      const attrs: Attributes = { [v]: v, n: { int: '42' }, d: 1.5, b: true, l: [v, { int: '7' }], m: { kv: { [v]: v } } };
+      const resource: Attributes = { 'service.name': v };
+      expect(attrsField(attrs, resource).text, JSON.stringify(v.slice(0, 30))).toBe(tsvStringArray(attrTerms(attrs, resource)));
+    }
+    expect(attrsField({}, null).text).toBe('[]');
   });
 
   it('writes a String field given as UTF-8 bytes exactly as the same text, copied or escaped', () => {

@@ -13,8 +13,17 @@
 
 import { INSERT_BUFFERS, type BufferPool } from './buffer-pool.ts';
 
+/** A field's TabSeparated text, already escaped by whoever built it (e.g. rows.ts attrsField, in one pass). */
+export class TsvText {
+  readonly text: string;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+}
+
 /** A column value of the row mappers (rows.ts, lookup-rows.ts, alerts-rows.ts). */
-export type ColumnValue = string | number | bigint | boolean | null | readonly string[] | Buffer;
+export type ColumnValue = string | number | bigint | boolean | null | readonly string[] | Buffer | TsvText;
 
 const FIELD_SPECIAL = /[\\\t\n\r\0\b\f]/;
 const FIELD_SPECIAL_ALL = /[\\\t\n\r\0\b\f]/g;
@@ -47,13 +56,18 @@ export function tsvString(value: string): string {
   return FIELD_SPECIAL.test(value) ? value.replace(FIELD_SPECIAL_ALL, escapeChar) : value;
 }
 
+/** An element of an Array(String) field, quoted. */
+export function tsvQuoted(value: string): string {
+  return `'${QUOTED_SPECIAL.test(value) ? value.replace(QUOTED_SPECIAL_ALL, escapeChar) : value}'`;
+}
+
 /** An Array(String) field's text. */
 export function tsvStringArray(values: readonly string[]): string {
   let out = '[';
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (typeof v !== 'string') throw new TypeError(`array element ${i} is not a string: ${typeof v}`);
-    out += `${i === 0 ? '' : ','}'${QUOTED_SPECIAL.test(v) ? v.replace(QUOTED_SPECIAL_ALL, escapeChar) : v}'`;
+    out += (i === 0 ? '' : ',') + tsvQuoted(v);
   }
   return `${out}]`;
 }
@@ -70,6 +84,7 @@ export function tsvField(value: ColumnValue, column: string): string {
   if (value === null) return '\\N';
   if (Array.isArray(value)) return tsvStringArray(value);
   if (Buffer.isBuffer(value)) return tsvString(value.toString('utf8'));
+  if (value instanceof TsvText) return value.text;
   throw new TypeError(`column ${column}: unsupported value ${typeof value}`);
 }
 
