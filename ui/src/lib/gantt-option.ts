@@ -80,7 +80,9 @@ export function ganttOption(layout: GanttLayout): Record<string, unknown> {
   const pad = span * 0.03;
   return {
     animation: false,
-    grid: { left: 150, right: 24, top: 28, bottom: 28 },
+    // The margins hold the labels (the row labels are truncated to fit): no second layout pass that
+    // measures every axis label to keep them inside the chart.
+    grid: { left: 150, right: 24, top: 28, bottom: 28, outerBoundsMode: 'none' },
     tooltip: {
       trigger: 'item',
       confine: true,

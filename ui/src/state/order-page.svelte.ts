@@ -37,7 +37,7 @@ export class OrderPage {
     this.#redirect = redirect;
     this.#now = options.now ?? Date.now;
     this.#afterPaint = options.afterPaint ?? (() => Promise.resolve());
-    this.trace = new TraceView(api);
+    this.trace = new TraceView(api, { afterPaint: this.#afterPaint });
   }
 
   readonly gantt = $derived.by(() => (this.order.data ? ganttLayout(this.order.data.stages, this.loadedAtMs) : null));

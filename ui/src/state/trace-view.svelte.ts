@@ -10,9 +10,15 @@ export class TraceView {
   traceId = $state<string | null>(null);
   selectedSpanId = $state<string | null>(null);
   readonly #api: Api;
+  readonly #afterPaint: () => Promise<void>;
 
-  constructor(api: Api) {
+  /**
+   * `afterPaint` resolves once a seed (see open) has been drawn: the view passes "after the next
+   * frame", so the complete trace is asked for, sent and parsed after the waterfall is on screen.
+   */
+  constructor(api: Api, options: { afterPaint?: () => Promise<void> } = {}) {
     this.#api = api;
+    this.#afterPaint = options.afterPaint ?? (() => Promise.resolve());
   }
 
   readonly layout = $derived.by(() => (this.remote.data ? waterfall(this.remote.data.spans) : null));
@@ -30,15 +36,19 @@ export class TraceView {
 
   /**
    * Shows `traceId` (loading it unless it is already shown) with `spanId` chosen. `seed` — the
-   * trace's spans and logs the caller already has (an order's) — is shown at once while the
-   * complete trace loads.
+   * trace's spans and logs the caller already has (an order's) — is shown at once, and the complete
+   * trace is loaded after it has been drawn.
    */
   async open(traceId: string, spanId: string | null = null, seed: Trace | null = null): Promise<void> {
     this.selectedSpanId = spanId;
     const id = traceId.toLowerCase();
     if (this.traceId === id && (this.remote.data || this.remote.loading)) return;
     this.traceId = id;
-    if (seed && seed.spans.length > 0) this.remote.set(seed);
+    if (seed && seed.spans.length > 0) {
+      this.remote.set(seed);
+      await this.#afterPaint();
+      if (this.traceId !== id) return; // closed, or another trace opened meanwhile
+    }
     await this.remote.load((signal) => this.#api.getTrace(id, signal), {
       keepData: seed !== null,
       unchanged: (shown, full) => shown.spans.length === full.spans.length && shown.logs.length === full.logs.length,
