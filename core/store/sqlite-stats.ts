@@ -23,6 +23,7 @@ export interface SqliteStatsSource {
 }
 
 const NS_PER_MS = 1_000_000n;
+
 const ns = (ms: number) => BigInt(ms) * NS_PER_MS;
 
 export class SqliteStatsStore implements StatsStore {
@@ -131,41 +132,35 @@ export class SqliteStatsStore implements StatsStore {
   async dependencies(query: StatsQuery): Promise<DependencyGraph> {
     const q = checkStatsQuery(query);
     const nodes = new Map<string, { service: string; spans: number; errors: number }>();
-    const children = new Map<string, { traceId: string; parent: string; target: string; failed: boolean; durNs: number }>();
-    const rows = this.perDay<{ trace_id: string; span_id: string; service: string; status: number; dur_ns: number; parent: string }>(
-      q.fromMs,
-      q.toMs,
+    const children: Array<{ traceId: string; parent: string; target: string; failed: boolean; durNs: number }> = [];
+    // One pass over the window ± the parent margin: every span may be a parent; those in the window are
+    // the children. Spans by trace, then span ID: two lookups of the IDs as read, no joined key to build.
+    const traces = new Map<string, Map<string, string>>();
+    // c: 0 = only a possible parent (in the margin), 1 = in the window, 2 = in the window and failed.
+    const rows = this.perDay<{ trace_id: string; span_id: string; service: string; c: number; dur_ns: number; parent: string }>(
+      Math.max(0, q.fromMs - PARENT_MARGIN_MS),
+      q.toMs + PARENT_MARGIN_MS,
       (day) =>
-        `SELECT trace_id, span_id, service, status, dur_ns, json_extract(body, '$[0]') AS parent FROM ${tableName('spans', day)} ` +
-        `WHERE start_ns >= ? AND start_ns < ?`,
-      (from, to) => [from, to],
+        `SELECT trace_id, span_id, service, (start_ns >= ? AND start_ns < ?) * (1 + (status = 2)) AS c, dur_ns, json_extract(body, '$[0]') AS parent ` +
+        `FROM ${tableName('spans', day)} WHERE start_ns >= ? AND start_ns < ?`,
+      (from, to) => [ns(q.fromMs), ns(q.toMs), from, to],
     );
     for (const r of rows) {
-      const key = `${r.trace_id}\0${r.span_id}`;
-      if (children.has(key)) continue;
-      children.set(key, { traceId: r.trace_id, parent: r.parent, target: r.service, failed: r.status === 2, durNs: r.dur_ns });
+      let spans = traces.get(r.trace_id);
+      if (!spans) traces.set(r.trace_id, (spans = new Map()));
+      if (spans.has(r.span_id)) continue; // a redelivered copy
+      spans.set(r.span_id, r.service);
+      if (r.c === 0) continue;
+      const failed = r.c === 2;
+      children.push({ traceId: r.trace_id, parent: r.parent, target: r.service, failed, durNs: r.dur_ns });
       let node = nodes.get(r.service);
       if (!node) nodes.set(r.service, (node = { service: r.service, spans: 0, errors: 0 }));
       node.spans++;
-      if (r.status === 2) node.errors++;
-    }
-    const wanted = new Set([...children.values()].filter((c) => c.parent !== '').map((c) => `${c.traceId}\0${c.parent}`));
-    const serviceOf = new Map<string, string>();
-    if (wanted.size > 0) {
-      const parents = this.perDay<{ trace_id: string; span_id: string; service: string }>(
-        Math.max(0, q.fromMs - PARENT_MARGIN_MS),
-        q.toMs + PARENT_MARGIN_MS,
-        (day) => `SELECT trace_id, span_id, service FROM ${tableName('spans', day)} WHERE start_ns >= ? AND start_ns < ?`,
-        (from, to) => [from, to],
-      );
-      for (const p of parents) {
-        const key = `${p.trace_id}\0${p.span_id}`;
-        if (wanted.has(key)) serviceOf.set(key, p.service);
-      }
+      if (failed) node.errors++;
     }
     const edges = new Map<string, { source: string; target: string; errors: number; durations: number[] }>();
-    for (const c of children.values()) {
-      const source = c.parent === '' ? undefined : serviceOf.get(`${c.traceId}\0${c.parent}`);
+    for (const c of children) {
+      const source = c.parent === '' ? undefined : traces.get(c.traceId)!.get(c.parent);
       if (source === undefined || source === c.target) continue;
       const key = `${source}\0${c.target}`;
       let edge = edges.get(key);

@@ -9,7 +9,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LogRecord, OrderEvent, Span } from '../../core/model.ts';
 import { linkTag, lookupRows, operationRows, operationTag, WrittenCache } from '../../core/store/clickhouse/lookup-rows.ts';
 import { tabSeparated } from '../../core/store/clickhouse/insert-format.ts';
-import { appliedVersionQuery } from '../../core/store/clickhouse/migrate.ts';
+import { appliedVersionQuery, columnExistsQuery } from '../../core/store/clickhouse/migrate.ts';
 import * as queries from '../../core/store/clickhouse/queries.ts';
 import { attrTerm, eventRow, logRow, spanRow } from '../../core/store/clickhouse/rows.ts';
 import { allDdl, DAY_TABLES, LATEST_VERSION, qualified, Table } from '../../core/store/clickhouse/schema.ts';
@@ -239,6 +239,11 @@ const QUERY_SAMPLES: Record<string, Array<[string, number | Record<string, numbe
   ],
   logsByKeysQuery: [[queries.logsByKeysQuery(DB, logKeys), 4]],
   appliedVersionQuery: [[appliedVersionQuery(DB), 1]],
+  // The columns schema version 3 adds, as migrate.ts looks for them.
+  columnExistsQuery: [
+    [columnExistsQuery(DB, Table.spans, 'parent_span_id'), { n: 1 }],
+    [columnExistsQuery(DB, Table.spans, 'kind'), { n: 1 }],
+  ],
   ...alertQuerySamples(DB),
   ...statsQuerySamples(DB, { fromMs: Number(window.fromNs / MS), toMs: Number(window.toNs / MS) }),
   // Statements that change data run last.

@@ -1,6 +1,6 @@
 // Sample rows and query texts of the stats store (the health dashboard) for the chDB check
 // (chdb-modern.test.ts): one order's milestones and one call chain — web → api (→ api) → orders
-// (PRODUCER) → billing (CONSUMER) — four days back, clear of the other samples' days, each inserted
+// (PRODUCER) → billing (CONSUMER) → ledger (a row as stored before schema version 3) — four days back, clear of the other samples' days, each inserted
 // twice; every builder of stats-queries.ts with the rows (or first-row values) that only query-time
 // de-duplication and the stage rules give.
 import type { OrderEvent, Span } from '../../core/model.ts';
@@ -33,6 +33,14 @@ const SPANS = [
   span('1000000000000005', '1000000000000004', 'billing', 1_000, { kind: 5 }),
   span('1000000000000006', '1000000000000001', 'api', 4), // web's second call to api
 ];
+/** Stored before schema version 3 (no parent_span_id, no kind): its parent comes from the body. */
+const LEGACY_SPAN = span('1000000000000007', '1000000000000005', 'ledger', 1_001);
+
+/** The row an ordertrace before schema version 3 wrote (the two columns left to their defaults). */
+function legacySpanRow(s: Span): object {
+  const { parent_span_id: _parent, kind: _kind, ...row } = spanRow(s);
+  return row;
+}
 
 function event(eventId: string, type: string, offsetMs: number, attributes: Record<string, string> = {}): OrderEvent {
   return { eventId, orderId: ORDER, type, system: 'shop', timeUnixNano: ns(T_MS + offsetMs).toString(), status: '', traceId: '', spanId: '', source: 'api', attributes };
@@ -48,8 +56,9 @@ const EVENTS = [
 
 export function statsSampleInserts(insert: (table: string, rows: object[]) => string): string[] {
   const spans = insert(Table.spans, SPANS.map(spanRow));
+  const legacy = insert(Table.spans, [legacySpanRow(LEGACY_SPAN)]);
   const events = insert(Table.events, EVENTS.map(eventRow));
-  return [spans, events, spans, events];
+  return [spans, legacy, events, spans, legacy, events];
 }
 
 const WINDOW = { fromMs: T_MS - HOUR, toMs: T_MS + HOUR, bucketMs: HOUR };
@@ -57,20 +66,25 @@ const WINDOW = { fromMs: T_MS - HOUR, toMs: T_MS + HOUR, bucketMs: HOUR };
 /** Builder name → [SQL, expected row count / first-row values / null]. */
 export function statsQuerySamples(db: string, logWindow: { fromMs: number; toMs: number }): Record<string, Array<[string, number | Record<string, number> | null]>> {
   return {
-    // web, api, orders, billing: one bucket each; six spans, one an error.
+    // web, api, orders, billing, ledger: one bucket each; seven spans, one an error.
     spanThroughputQuery: [
-      [statsQueries.spanThroughputQuery(db, WINDOW), 4],
-      [`SELECT sum(n) AS n, sum(err) AS err FROM (${statsQueries.spanThroughputQuery(db, WINDOW)})`, { n: SPANS.length, err: 1 }],
+      [statsQueries.spanThroughputQuery(db, WINDOW), 5],
+      [`SELECT sum(n) AS n, sum(err) AS err FROM (${statsQueries.spanThroughputQuery(db, WINDOW)})`, { n: SPANS.length + 1, err: 1 }],
     ],
     eventCountsQuery: [[statsQueries.eventCountsQuery(db, WINDOW), { n: EVENTS.length }]],
     // The shared samples' two logs, each stored twice.
     logCountsQuery: [[statsQueries.logCountsQuery(db, { ...logWindow, bucketMs: 86_400_000 }), { n: 2 }]],
-    dependencyNodesQuery: [[statsQueries.dependencyNodesQuery(db, WINDOW), 4]],
-    // web → api (twice: two children of one parent), api → orders, orders → billing.
-    dependencyEdgesQuery: [
-      [statsQueries.dependencyEdgesQuery(db, WINDOW), 3],
-      [`SELECT sum(calls) AS n, max(calls) AS most FROM (${statsQueries.dependencyEdgesQuery(db, WINDOW)})`, { n: 4, most: 2 }],
+    // Per (source, target): web and api without a parent of another service (the root; api's call to
+    // itself), web → api (two calls, one an error), api → orders, orders → billing, and billing →
+    // ledger, whose parent is only in its (legacy) body: seven spans, five calls.
+    dependencyQuery: [
+      [statsQueries.dependencyQuery(db, WINDOW), 6],
+      [
+        `SELECT sum(n) AS spans, sumIf(n, source != 0) AS calls, maxIf(n, source != 0) AS most, sum(err) AS errors FROM (${statsQueries.dependencyQuery(db, WINDOW)})`,
+        { spans: SPANS.length + 1, calls: 5, most: 2, errors: 1 },
+      ],
     ],
+    serviceHashesQuery: [[statsQueries.serviceHashesQuery(db, WINDOW), 5]],
     // payment, stock lock, packing (two shipments, one bucket): four completions, none late.
     stagePointsQuery: [
       [statsQueries.stagePointsQuery(db, WINDOW, DEFAULT_STAGES), 3],

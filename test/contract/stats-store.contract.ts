@@ -374,9 +374,10 @@ export function statsStoreContract(name: string, factory: StatsStoreFactory): vo
           return s;
         };
         for (let i = 0; i < 6; i++) {
-          const root = span({ service: svc.web, startNs: t(i * 5 * MIN), durNs: 900n * NS });
+          // Some roots and callees of unspecified kind (0), which changes nothing.
+          const root = span({ service: svc.web, startNs: t(i * 5 * MIN), durNs: 900n * NS, ...(i % 2 === 0 ? { kind: 0 } : {}) });
           spans.push(root);
-          const api = child(root, svc.api, i * 5 * MIN + 10, BigInt(100 + i * 37) * NS + 123n, { error: i === 4 });
+          const api = child(root, svc.api, i * 5 * MIN + 10, BigInt(100 + i * 37) * NS + 123n, { error: i === 4, ...(i === 3 ? { kind: 0 } : {}) });
           child(api, svc.api, i * 5 * MIN + 20, 3n * NS); // same service: no edge
           child(api, svc.db, i * 5 * MIN + 30, BigInt(5 + i) * NS, { error: i % 2 === 0, kind: 3 });
           if (i < 3) {

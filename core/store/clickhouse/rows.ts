@@ -79,7 +79,7 @@ export interface SpanRow {
   status: number;
   trace_id: string;
   span_id: string;
-  /** The dependency map joins on it (schema version 3). */
+  /** The health dependency map links a span to its parent by it (schema version 3). */
   parent_span_id: string;
   kind: number;
   order_id: string;

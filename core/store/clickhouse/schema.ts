@@ -11,7 +11,8 @@
 //           + time reads only that service's granules in the time range. Columns hold what queries
 //           filter and sort on; `body` is the whole span (reads fetch that one column); `attrs` is the
 //           span's and its resource's attributes as JSON ["key","string form"] pairs, so an attribute
-//           filter is an exact `has(attrs, …)`.
+//           filter is an exact `has(attrs, …)`; parent_span_id and kind (version 3) let the health
+//           dependency map link spans without reading bodies.
 //   logs    the same, by time_ns; `body_lower` is the body's text form lower-cased by JavaScript at
 //           write time, so `q` is an exact position() test.
 //   events  order events, `day` column partition, ORDER BY (order_id, time_ns, event_id), granularity 256.
@@ -36,8 +37,9 @@
 //
 // Version gating (version.ts): LowCardinality for service/name, codecs, bloom-filter skip indexes on
 // trace_id, attrs and the lookup key, and a TTL (when retentionDays is set) are added only when the
-// server has them; 18.16 gets the portable DDL. Migrations are idempotent (IF NOT EXISTS), so two
-// processes starting at once both succeed; schema_migrations records what ran.
+// server has them; 18.16 gets the portable DDL. Migrations are idempotent (IF NOT EXISTS; an added
+// column only while it is missing), so two processes starting at once both succeed; schema_migrations
+// records what ran.
 import type { ServerCaps } from './version.ts';
 import { identifier } from './sql.ts';
 import { alertTablesDdl, AlertTable } from './alerts-schema.ts';
@@ -78,11 +80,31 @@ export interface SchemaContext {
   retentionDays?: number;
 }
 
+/**
+ * A column added to an existing table. 18.16 has no `ADD COLUMN IF NOT EXISTS`, so migrate.ts makes the
+ * ALTER idempotent itself: it runs it only while system.columns lacks the column, and settles a
+ * concurrent starter's "already exists" by looking again.
+ */
+export interface AddColumn {
+  table: string;
+  column: string;
+  /** ALTER TABLE … ADD COLUMN … */
+  sql: string;
+}
+
+/** A DDL statement that is idempotent by itself (IF NOT EXISTS), or a column to add. */
+export type MigrationStep = string | AddColumn;
+
 export interface Migration {
   version: number;
   description: string;
-  /** Idempotent statements (each must be safe to run twice, and by two processes at once). */
-  statements(ctx: SchemaContext): string[];
+  /** Idempotent steps (each must be safe to run twice, and by two processes at once). */
+  statements(ctx: SchemaContext): MigrationStep[];
+}
+
+/** The SQL text of a step. */
+export function stepSql(step: MigrationStep): string {
+  return typeof step === 'string' ? step : step.sql;
 }
 
 /** `db`.`table` */
@@ -163,6 +185,19 @@ function spansTable(ctx: SchemaContext): string {
     orderBy: '(service, start_ns)',
     granularity: 1024,
   });
+}
+
+/**
+ * Version 3: the span's parent span ID and kind as columns (rows.ts fills them), so the dependency map
+ * links spans by columns instead of reading every body. Rows stored before have '' and 0.
+ */
+function spanParentColumns(ctx: SchemaContext): AddColumn[] {
+  const add = (name: string, type: string, after: string, o?: ColumnOptions): AddColumn => ({
+    table: Table.spans,
+    column: name,
+    sql: `ALTER TABLE ${qualified(ctx.database, Table.spans)} ADD COLUMN ${column(ctx, name, type, o)} AFTER ${after}`,
+  });
+  return [add('parent_span_id', 'String', 'span_id', { codec: 'ZSTD(1)' }), add('kind', 'UInt8', 'status')];
 }
 
 function logsTable(ctx: SchemaContext): string {
@@ -255,11 +290,16 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'alerts, silences, order rule states, status projections, rule counts, dead letters',
     statements: alertTablesDdl,
   },
+  {
+    version: 3,
+    description: 'spans: parent_span_id and kind columns',
+    statements: spanParentColumns,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 /** Every DDL statement init() may run, in order (for the chDB check). */
 export function allDdl(ctx: SchemaContext): string[] {
-  return [...bootstrapStatements(ctx), ...MIGRATIONS.flatMap((m) => m.statements(ctx))];
+  return [...bootstrapStatements(ctx), ...MIGRATIONS.flatMap((m) => m.statements(ctx).map(stepSql))];
 }

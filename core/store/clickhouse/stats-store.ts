@@ -1,17 +1,17 @@
 // The StatsStore of the ClickHouse store: each aggregate is computed in SQL (stats-queries.ts) down to
 // a few rows per stage/service/bucket, which core/stats-assemble.ts shapes into the response.
 // Created by ClickHouseStore, which owns the connection.
-import type { DependencyGraph, OrderHealth, StageStats, StatsQuery, Throughput } from '../../stats.ts';
+import type { DependencyGraph, DependencyNode, OrderHealth, StageStats, StatsQuery, Throughput } from '../../stats.ts';
 import { checkStatsQuery } from '../../stats.ts';
-import { dependencyGraphOf, orderHealthOf, stageStatsOf, throughputOf } from '../../stats-assemble.ts';
+import { dependencyGraphOf, orderHealthOf, stageStatsOf, throughputOf, type EdgeRow } from '../../stats-assemble.ts';
 import type { StatsStore } from '../stats-store.ts';
 import type { Connection } from './connection.ts';
 import {
-  dependencyEdgesQuery,
-  dependencyNodesQuery,
+  dependencyQuery,
   eventCountsQuery,
   logCountsQuery,
   orderHealthQuery,
+  serviceHashesQuery,
   spanThroughputQuery,
   stagePointsQuery,
 } from './stats-queries.ts';
@@ -76,14 +76,39 @@ export class ClickHouseStatsStore implements StatsStore {
 
   async dependencies(query: StatsQuery): Promise<DependencyGraph> {
     const q = checkStatsQuery(query);
-    const [nodes, edges] = await Promise.all([
-      this.rows<{ service: string; n: Int; err: Int }>(dependencyNodesQuery(this.db, q), 'dependencies'),
-      this.rows<{ source: string; target: string; calls: Int; err: Int; p95: Int }>(dependencyEdgesQuery(this.db, q), 'dependencies'),
-    ]);
-    return dependencyGraphOf(
-      q,
-      nodes.map((r) => ({ service: r.service, spans: Number(r.n), errors: Number(r.err) })),
-      edges.map((r) => ({ source: r.source, target: r.target, calls: Number(r.calls), errors: Number(r.err), p95Ns: Number(r.p95) })),
-    );
+    const rows = await this.rows<DependencyRow>(dependencyQuery(this.db, q), 'dependencies');
+    // After the spans were read, so every service they name is there.
+    const names = rows.length ? await this.rows<{ h: Int; service: string }>(serviceHashesQuery(this.db, q), 'dependencies') : [];
+    const { nodes, edges } = dependencyRowsOf(rows, new Map(names.map((r) => [String(r.h), r.service])));
+    return dependencyGraphOf(q, nodes, edges);
   }
+}
+
+/** A row of dependencyQuery: service hashes (source '0': no edge), span count, errors, p95 in ns. */
+export interface DependencyRow {
+  source: Int;
+  target: Int;
+  n: Int;
+  err: Int;
+  p95: Int;
+}
+
+/** Nodes (every row's spans, per target) and edges (rows with a source) by service name. */
+export function dependencyRowsOf(rows: readonly DependencyRow[], nameOf: ReadonlyMap<string, string>): { nodes: DependencyNode[]; edges: EdgeRow[] } {
+  const name = (hash: Int) => {
+    const service = nameOf.get(String(hash));
+    if (service === undefined) throw new Error(`dependencies: no service name for hash ${hash}`);
+    return service;
+  };
+  const nodes = new Map<string, DependencyNode>();
+  const edges: EdgeRow[] = [];
+  for (const r of rows) {
+    const target = name(r.target);
+    let node = nodes.get(target);
+    if (!node) nodes.set(target, (node = { service: target, spans: 0, errors: 0 }));
+    node.spans += Number(r.n);
+    node.errors += Number(r.err);
+    if (String(r.source) !== '0') edges.push({ source: name(r.source), target, calls: Number(r.n), errors: Number(r.err), p95Ns: Number(r.p95) });
+  }
+  return { nodes: [...nodes.values()], edges };
 }
