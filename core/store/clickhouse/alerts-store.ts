@@ -48,21 +48,10 @@ import {
   type OrderStateRow,
 } from './alerts-rows.ts';
 import { AlertTable } from './alerts-schema.ts';
-import type { Connection } from './connection.ts';
+import { CompanionStore } from './companion-store.ts';
 import { qualified } from './schema.ts';
 
-export class ClickHouseAlertStore implements AlertStore {
-  private readonly conn: Connection;
-  private readonly db: string;
-  private readonly ready: () => void;
-
-  /** `ready` throws when the owning store is closed or not initialised yet. */
-  constructor(conn: Connection, database: string, ready: () => void) {
-    this.conn = conn;
-    this.db = database;
-    this.ready = ready;
-  }
-
+export class ClickHouseAlertStore extends CompanionStore implements AlertStore {
   private async insert(table: string, rows: object[], what: string): Promise<void> {
     this.ready();
     await this.conn.insert(qualified(this.db, table), rows, what);

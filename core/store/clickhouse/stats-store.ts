@@ -5,7 +5,7 @@ import type { DependencyGraph, DependencyNode, OrderHealth, StageStats, StatsQue
 import { checkStatsQuery } from '../../stats.ts';
 import { dependencyGraphOf, orderHealthOf, stageStatsOf, throughputOf, type EdgeRow } from '../../stats-assemble.ts';
 import type { StatsStore } from '../stats-store.ts';
-import type { Connection } from './connection.ts';
+import { CompanionStore } from './companion-store.ts';
 import {
   dependencyQuery,
   eventCountsQuery,
@@ -19,18 +19,7 @@ import {
 /** 64-bit integers arrive as decimal strings (JSONEachRow). */
 type Int = string | number;
 
-export class ClickHouseStatsStore implements StatsStore {
-  private readonly conn: Connection;
-  private readonly db: string;
-  private readonly ready: () => void;
-
-  /** `ready` throws when the owning store is closed or not initialised yet. */
-  constructor(conn: Connection, database: string, ready: () => void) {
-    this.conn = conn;
-    this.db = database;
-    this.ready = ready;
-  }
-
+export class ClickHouseStatsStore extends CompanionStore implements StatsStore {
   private rows<T>(sql: string, what: string): Promise<T[]> {
     this.ready();
     return this.conn.rows<T>(sql, what);
